@@ -1,0 +1,431 @@
+"""``Scores``: the pivot of dgi_stats — every measure of an index for every unit, with joint uncertainty.
+
+Once a survey has been turned into a :class:`Scores`, nothing downstream touches respondents again.
+Linear maps (a dimension = a combination of indicators, total = sum of dimensions, composite % =
+total / 80 x 100, a year-on-year difference) propagate the covariance exactly (``A Σ Aᵀ``) and are
+applied to every replicate; rank inference takes ``(estimates, cov)`` from :meth:`Scores.for_measure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from dgi_stats._results import Summary, frame_repr
+from dgi_stats._rng import RNGLike, as_generator
+from dgi_stats._validation import check_choice, check_covariance, check_probability
+from dgi_stats.exceptions import DGIError
+
+__all__ = ["Scores"]
+
+_IDX_NAMES = ["unit", "measure"]
+
+
+def _long_index(units: pd.Index, measures: pd.Index) -> pd.MultiIndex:
+    return pd.MultiIndex.from_product([units, measures], names=_IDX_NAMES)
+
+
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Scores:
+    """Point estimates of every measure for every unit, with their full covariance.
+
+    Parameters
+    ----------
+    estimate : pandas.DataFrame
+        Units (index) x measures (columns).
+    cov : pandas.DataFrame
+        Covariance of the stacked estimates; rows and columns are a ``(unit, measure)``
+        MultiIndex in unit-major order (the order of ``estimate.stack()``).
+    df : pandas.Series, optional
+        Degrees of freedom per unit (design df), used by t intervals. default: None (normal).
+    replicates : pandas.DataFrame, optional
+        Replicate estimates: one row per replicate, columns the ``(unit, measure)`` MultiIndex.
+    replicate_factors : numpy.ndarray, optional
+        ``scale * rscales`` per replicate, so that ``cov = Σ_r f_r (θ_r - c)(θ_r - c)ᵀ``.
+    replicate_mse : bool
+        Centre replicates at the full-sample estimate (True) or at their mean (False).
+    method : str
+        How the covariance was obtained ("taylor", "jk1", "bootstrap", "published", ...).
+    n : pandas.Series, optional
+        Respondents per unit.
+    missing : pandas.DataFrame, optional
+        Units x indicators: number of missing answers (counted, never silently dropped).
+    label : str
+        A short description (for example "DGI 2021, SYNTHETIC survey").
+    """
+
+    estimate: pd.DataFrame
+    cov: pd.DataFrame
+    df: pd.Series | None = None
+    replicates: pd.DataFrame | None = None
+    replicate_factors: np.ndarray | None = None
+    replicate_mse: bool = False
+    method: str = "taylor"
+    n: pd.Series | None = None
+    missing: pd.DataFrame | None = None
+    label: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        est = self.estimate
+        if not isinstance(est, pd.DataFrame) or est.empty:
+            msg = "The 'estimate' parameter of Scores must be a non-empty DataFrame (units x measures)."
+            raise DGIError(msg)
+        if est.index.has_duplicates or est.columns.has_duplicates:
+            msg = "Scores.estimate must have unique unit labels (index) and measure labels (columns)."
+            raise DGIError(msg)
+        k = est.size
+        if not isinstance(self.cov, pd.DataFrame) or self.cov.shape != (k, k):
+            shape = getattr(self.cov, "shape", None)
+            msg = f"Scores.cov must be a {k} x {k} DataFrame (units x measures stacked). Got {shape}."
+            raise DGIError(msg)
+        idx = _long_index(est.index, est.columns)
+        if not (self.cov.index.equals(idx) and self.cov.columns.equals(idx)):
+            msg = (
+                "Scores.cov must be indexed by the (unit, measure) MultiIndex of estimate.stack() "
+                "on both axes; build it with Scores.from_blocks or Scores.from_estimates."
+            )
+            raise DGIError(msg)
+        if self.replicates is not None and self.replicate_factors is None:
+            msg = "Scores.replicates needs replicate_factors (scale x rscales per replicate)."
+            raise DGIError(msg)
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_estimates(
+        cls,
+        estimate: pd.DataFrame | pd.Series,
+        std_error: pd.DataFrame | pd.Series | None = None,
+        *,
+        cov: pd.DataFrame | np.ndarray | None = None,
+        df: pd.Series | float | None = None,
+        method: str = "published",
+        label: str = "",
+    ) -> Scores:
+        """Scores from point estimates and standard errors (units independent), or a full covariance.
+
+        This is how published scores with published standard errors enter dgi_stats, with no microdata.
+
+        Parameters
+        ----------
+        estimate : DataFrame or Series
+            Units x measures (a Series is one measure, named by its ``name`` or ``"score"``).
+        std_error : DataFrame or Series, optional
+            Same shape; covariances between units and between measures are taken as zero.
+        cov : DataFrame or ndarray, optional
+            Full covariance of the stacked estimates (unit-major), instead of ``std_error``.
+        df : Series or float, optional
+            Degrees of freedom per unit (default: normal intervals).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> s = Scores.from_estimates(pd.Series([75.0, 72.0], index=["A", "B"], name="total"),
+        ...                           pd.Series([1.0, 2.0], index=["A", "B"], name="total"))
+        >>> s.std_error["total"].tolist()
+        [1.0, 2.0]
+        """
+        if isinstance(estimate, pd.Series):
+            estimate = estimate.to_frame(estimate.name if estimate.name is not None else "score")
+        if isinstance(std_error, pd.Series):
+            std_error = std_error.to_frame(estimate.columns[0])
+        est = estimate.astype(float)
+        if est.isna().any().any():
+            bad = est.index[est.isna().any(axis=1)].tolist()
+            msg = f"The 'estimate' parameter of Scores.from_estimates has NaN for unit(s) {bad}."
+            raise DGIError(msg)
+        idx = _long_index(est.index, est.columns)
+        if cov is not None:
+            c = check_covariance(
+                np.asarray(cov, dtype=float), est.size, name="cov", func="Scores.from_estimates"
+            )
+        elif std_error is not None:
+            se = std_error.reindex(index=est.index, columns=est.columns).astype(float)
+            if se.isna().any().any() or (se.to_numpy() < 0).any():
+                msg = (
+                    "The 'std_error' parameter of Scores.from_estimates must be non-negative and "
+                    "cover every unit and measure of 'estimate'."
+                )
+                raise DGIError(msg)
+            c = np.diag(se.to_numpy().ravel() ** 2)
+        else:
+            msg = "Scores.from_estimates needs 'std_error' or 'cov'."
+            raise DGIError(msg)
+        df_s: pd.Series | None
+        if df is None:
+            df_s = None
+        elif isinstance(df, pd.Series):
+            df_s = df.reindex(est.index).astype(float)
+        else:
+            df_s = pd.Series(float(df), index=est.index)
+        return cls(est, pd.DataFrame(c, index=idx, columns=idx), df=df_s, method=method, label=label)
+
+    # ------------------------------------------------------------------ basic views
+    @property
+    def units(self) -> pd.Index:
+        """The units (rows of :attr:`estimate`)."""
+        return self.estimate.index
+
+    @property
+    def measures(self) -> pd.Index:
+        """The measures (columns of :attr:`estimate`)."""
+        return self.estimate.columns
+
+    @property
+    def std_error(self) -> pd.DataFrame:
+        """Standard errors, units x measures."""
+        var = np.clip(np.diag(self.cov.to_numpy()), 0.0, None)
+        return pd.DataFrame(
+            np.sqrt(var).reshape(self.estimate.shape), index=self.units, columns=self.measures
+        )
+
+    def _stacked(self) -> np.ndarray:
+        return self.estimate.to_numpy(dtype=float).ravel()
+
+    def __getitem__(self, measures: str | Sequence[str]) -> Scores:
+        """Scores restricted to one measure or a list of measures (all units)."""
+        keep = [measures] if isinstance(measures, str) else list(measures)
+        unknown = [m for m in keep if m not in self.measures]
+        if unknown:
+            msg = f"unknown measure(s) {unknown}; available: {list(self.measures)}."
+            raise DGIError(msg)
+        return self.select(measures=keep)
+
+    def select(
+        self, *, units: Sequence[Any] | None = None, measures: Sequence[str] | None = None
+    ) -> Scores:
+        """Scores restricted to some units and/or measures (covariance and replicates follow)."""
+        u = self.units if units is None else pd.Index(list(units))
+        m = self.measures if measures is None else pd.Index(list(measures))
+        missing_u = [x for x in u if x not in self.units]
+        if missing_u:
+            msg = f"unknown unit(s) {missing_u}; available: {list(self.units)}."
+            raise DGIError(msg)
+        idx = _long_index(u, m)
+        reps = None if self.replicates is None else self.replicates.loc[:, idx]
+        miss = None
+        if self.missing is not None:
+            miss = self.missing.reindex(index=u)
+        return Scores(
+            self.estimate.loc[u, m],
+            self.cov.loc[idx, idx],
+            df=None if self.df is None else self.df.reindex(u),
+            replicates=reps,
+            replicate_factors=self.replicate_factors,
+            replicate_mse=self.replicate_mse,
+            method=self.method,
+            n=None if self.n is None else self.n.reindex(u),
+            missing=miss,
+            label=self.label,
+            meta=dict(self.meta),
+        )
+
+    def for_measure(self, measure: str = "total") -> tuple[pd.Series, pd.DataFrame]:
+        """``(estimates, cov)`` of one measure across units, the input of rank inference.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> s = Scores.from_estimates(pd.DataFrame({"total": [75.0, 72.0]}, index=["A", "B"]),
+        ...                           pd.DataFrame({"total": [1.0, 2.0]}, index=["A", "B"]))
+        >>> est, cov = s.for_measure("total")
+        >>> cov.loc["B", "B"]
+        np.float64(4.0)
+        """
+        sub = self[measure]
+        est = sub.estimate[measure].rename(measure)
+        cov = pd.DataFrame(sub.cov.to_numpy(), index=sub.units, columns=sub.units)
+        return est, cov
+
+    # ------------------------------------------------------------------ inference
+    def confidence_interval(
+        self, confidence_level: float = 0.95, *, method: Literal["t", "normal"] = "t"
+    ) -> pd.DataFrame:
+        """Confidence intervals for every unit and measure.
+
+        ``method="t"`` uses t quantiles with the per-unit design df (normal when df is unknown).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by ``(unit, measure)``, columns ``estimate, std_error, ci_low, ci_high, df,
+            confidence_level``.
+        """
+        level = check_probability(confidence_level, name="confidence_level", func="Scores.confidence_interval")
+        check_choice(method, ("t", "normal"), name="method", func="Scores.confidence_interval")
+        est = self.estimate.stack()
+        se = self.std_error.stack()
+        est.index.names = _IDX_NAMES
+        se.index.names = _IDX_NAMES
+        if method == "t" and self.df is not None:
+            dfs = self.df.reindex(est.index.get_level_values("unit")).to_numpy(dtype=float)
+            q = np.where(np.isfinite(dfs), stats.t.ppf(0.5 + level / 2, np.where(np.isfinite(dfs), dfs, 1)), stats.norm.ppf(0.5 + level / 2))
+        else:
+            dfs = np.full(len(est), np.inf)
+            q = np.full(len(est), stats.norm.ppf(0.5 + level / 2))
+        out = pd.DataFrame(
+            {
+                "estimate": est.to_numpy(),
+                "std_error": se.to_numpy(),
+                "ci_low": est.to_numpy() - q * se.to_numpy(),
+                "ci_high": est.to_numpy() + q * se.to_numpy(),
+                "df": dfs,
+                "confidence_level": level,
+            },
+            index=est.index,
+        )
+        return out
+
+    def to_frame(self, confidence_level: float = 0.95) -> pd.DataFrame:
+        """Tidy table: one row per unit and measure with estimate, SE and CI (t with design df)."""
+        return self.confidence_interval(confidence_level).reset_index()
+
+    def summary(self, measure: str = "total", confidence_level: float = 0.95) -> Summary:
+        """A printable table of one measure (text, HTML or LaTeX)."""
+        ci = self[measure].confidence_interval(confidence_level).droplevel("measure")
+        notes = (f"{self.label}" if self.label else "", f"variance: {self.method}")
+        return Summary(f"{measure}: estimates with {confidence_level:.0%} CIs", ci, tuple(n for n in notes if n))
+
+    # ------------------------------------------------------------------ algebra
+    def linear_map(
+        self,
+        weights: pd.DataFrame,
+        offset: pd.Series | None = None,
+        *,
+        keep: bool = True,
+    ) -> Scores:
+        """Add measures that are linear in existing ones: ``new = weights @ old + offset`` per unit.
+
+        Parameters
+        ----------
+        weights : DataFrame
+            New measures (index) x existing measures (columns); missing columns count as 0.
+        offset : Series, optional
+            Constant per new measure (for example PAPI's 1 + 9u scaling). default: 0.
+        keep : bool
+            Keep the existing measures beside the new ones. default: True.
+
+        The covariance is propagated exactly (``A Σ Aᵀ``) and replicates are mapped too.
+        """
+        w = weights.reindex(columns=self.measures, fill_value=0.0).astype(float)
+        off = pd.Series(0.0, index=w.index) if offset is None else offset.reindex(w.index).fillna(0.0)
+        units = self.units
+        new_est = self.estimate.to_numpy(dtype=float) @ w.to_numpy().T + off.to_numpy()
+        new_meas = w.index if not keep else self.measures.append(w.index)
+        if keep and self.measures.intersection(w.index).size:
+            msg = f"linear_map would overwrite existing measure(s) {list(self.measures.intersection(w.index))}."
+            raise DGIError(msg)
+        # block-diagonal A over units: for each unit, rows new measures, cols old measures
+        n_u, n_m = self.estimate.shape
+        a_unit = w.to_numpy()
+        if keep:
+            a_unit = np.vstack([np.eye(n_m), a_unit])
+        big_a = np.kron(np.eye(n_u), a_unit)
+        cov = big_a @ self.cov.to_numpy() @ big_a.T
+        b_unit = off.to_numpy() if not keep else np.concatenate([np.zeros(n_m), off.to_numpy()])
+        if keep:
+            est = np.hstack([self.estimate.to_numpy(dtype=float), new_est])
+        else:
+            est = new_est
+        idx = _long_index(units, new_meas)
+        reps = None
+        if self.replicates is not None:
+            r = self.replicates.to_numpy(dtype=float) @ big_a.T + np.tile(b_unit, n_u)
+            reps = pd.DataFrame(r, index=self.replicates.index, columns=idx)
+        return Scores(
+            pd.DataFrame(est, index=units, columns=new_meas),
+            pd.DataFrame(cov, index=idx, columns=idx),
+            df=self.df,
+            replicates=reps,
+            replicate_factors=self.replicate_factors,
+            replicate_mse=self.replicate_mse,
+            method=self.method,
+            n=self.n,
+            missing=self.missing,
+            label=self.label,
+            meta=dict(self.meta),
+        )
+
+    def difference(self, before: Scores, *, correlation: Literal["independent"] = "independent") -> Scores:
+        """``self - before`` for two independent surveys (years): covariances add.
+
+        Units and measures are matched by label; only those present in both are kept. Degrees of
+        freedom are the smaller of the two years'. Replicates are not carried (they belong to two
+        different samples).
+        """
+        check_choice(correlation, ("independent",), name="correlation", func="Scores.difference")
+        units = self.units.intersection(before.units, sort=False)
+        measures = self.measures.intersection(before.measures, sort=False)
+        if units.empty or measures.empty:
+            msg = "Scores.difference: the two Scores share no unit or no measure."
+            raise DGIError(msg)
+        a = self.select(units=list(units), measures=list(measures))
+        b = before.select(units=list(units), measures=list(measures))
+        df = None
+        if a.df is not None and b.df is not None:
+            df = np.minimum(a.df, b.df)
+        cov = a.cov + b.cov
+        return Scores(
+            a.estimate - b.estimate,
+            cov,
+            df=df,
+            method=f"difference({a.method}, {b.method})",
+            label=f"{a.label} minus {b.label}".strip(),
+        )
+
+    def __sub__(self, other: Scores) -> Scores:
+        """Difference of two independent years' Scores (see :meth:`difference`)."""
+        if not isinstance(other, Scores):
+            return NotImplemented
+        return self.difference(other)
+
+    def sampling_draws(
+        self,
+        n_draws: int,
+        *,
+        method: Literal["normal", "replicates"] = "normal",
+        measures: Sequence[str] | None = None,
+        rng: RNGLike = None,
+    ) -> np.ndarray:
+        """Draws of the estimate table that represent sampling error, shape ``(n_draws, units, measures)``.
+
+        ``"normal"`` draws from N(estimate, cov); ``"replicates"`` resamples the stored replicate
+        estimates re-centred at the full-sample estimate and rescaled so that their covariance is
+        :attr:`cov` (valid for any replicate method).
+        """
+        check_choice(method, ("normal", "replicates"), name="method", func="Scores.sampling_draws")
+        gen = as_generator(rng)
+        sub = self if measures is None else self.select(measures=list(measures))
+        mean = sub._stacked()
+        shape = (n_draws, *sub.estimate.shape)
+        if method == "normal":
+            cov = sub.cov.to_numpy()
+            vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
+            root = vecs * np.sqrt(np.clip(vals, 0.0, None))
+            z = gen.standard_normal((n_draws, mean.size))
+            return (mean + z @ root.T).reshape(shape)
+        if sub.replicates is None or sub.replicate_factors is None:
+            msg = "Scores.sampling_draws(method='replicates') needs replicate estimates; use method='normal'."
+            raise DGIError(msg)
+        reps = sub.replicates.to_numpy(dtype=float)
+        centre = mean if sub.replicate_mse else reps.mean(axis=0)
+        f = np.asarray(sub.replicate_factors, dtype=float)
+        dev = (reps - centre) * np.sqrt(f * len(f))[:, None]
+        pick = gen.integers(0, len(f), size=n_draws)
+        return (mean + dev[pick]).reshape(shape)
+
+    # ------------------------------------------------------------------ display
+    def __repr__(self) -> str:
+        extra = f"method={self.method!r}" + (f", {self.label}" if self.label else "")
+        n_rep = 0 if self.replicates is None else len(self.replicates)
+        if n_rep:
+            extra += f", {n_rep} replicates"
+        return frame_repr("Scores", self.estimate, extra=extra)
+
+    def _repr_html_(self) -> str:
+        return self.estimate.to_html(float_format=lambda x: f"{x:.3f}")

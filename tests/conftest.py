@@ -1,0 +1,38 @@
+"""Shared fixtures: a seeded generator per test and the read-only ``../shared`` material."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE = REPO / "tests" / "reference"
+
+
+def _shared_dir() -> Path:
+    env = os.environ.get("DGI_STATS_SHARED")
+    return Path(env) if env else REPO.parent / "shared"
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A fresh, seeded generator for each test."""
+    return np.random.default_rng(20240101)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The read-only ``../shared`` folder; tests that need it skip when it is absent."""
+    path = _shared_dir()
+    if not path.is_dir():
+        pytest.skip("../shared is absent (read-only reference material); test skipped")
+    return path
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """The committed reference fixtures (tests/reference)."""
+    return REFERENCE
