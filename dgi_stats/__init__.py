@@ -19,13 +19,18 @@ from dgi_stats.exceptions import (
     SpecError,
     UnknownUnitError,
 )
+from dgi_stats.io import read_survey
 from dgi_stats.scores import Scores
+from dgi_stats.scoring import composite_percent, rank, total_from_dimensions, unit_scores
+from dgi_stats.spec import IndexSpec, IndicatorScores
 from dgi_stats.units import match_unit, units_frame
 
 __all__ = [
     "ConvergenceWarning",
     "DGIError",
     "DegenerateReplicateWarning",
+    "IndexSpec",
+    "IndicatorScores",
     "MissingDataWarning",
     "Scores",
     "SingletonPSUError",
@@ -33,6 +38,11 @@ __all__ = [
     "UnknownUnitError",
     "__version__",
     "datasets",
+    "composite_percent",
     "match_unit",
+    "rank",
+    "read_survey",
+    "total_from_dimensions",
+    "unit_scores",
     "units_frame",
 ]

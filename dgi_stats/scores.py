@@ -366,9 +366,9 @@ class Scores:
             raise DGIError(msg)
         a = self.select(units=list(units), measures=list(measures))
         b = before.select(units=list(units), measures=list(measures))
-        df = None
+        df: pd.Series | None = None
         if a.df is not None and b.df is not None:
-            df = np.minimum(a.df, b.df)
+            df = pd.concat([a.df, b.df], axis=1).min(axis=1)
         cov = a.cov + b.cov
         return Scores(
             a.estimate - b.estimate,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from dgi_stats.exceptions import UnknownUnitError
 
-__all__ = ["Unit", "UNITS", "match_unit", "match_units", "normalise_name", "units_frame"]
+__all__ = ["UNITS", "Unit", "match_unit", "match_units", "normalise_name", "units_frame"]
 
 
 @dataclass(frozen=True, slots=True)
