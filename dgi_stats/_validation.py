@@ -111,7 +111,15 @@ def check_covariance(
         )
         raise DGIError(msg)
     c = (c + c.T) / 2.0
-    eig_min = float(np.linalg.eigvalsh(c).min()) if n else 0.0
+    diag = np.diag(c)
+    if np.count_nonzero(c - np.diag(diag)) == 0:  # diagonal: PSD iff no negative variance
+        eig_min = float(diag.min()) if n else 0.0
+    else:
+        try:  # a (slightly regularised) Cholesky factor exists: PSD up to the tolerance below
+            np.linalg.cholesky(c + np.eye(n) * (1e-10 * scale))
+            eig_min = 0.0
+        except np.linalg.LinAlgError:
+            eig_min = float(np.linalg.eigvalsh(c).min())
     if eig_min < -1e-8 * scale:
         msg = (
             f"The {name!r} parameter of {func} must be positive semi-definite; its smallest "
