@@ -1,0 +1,195 @@
+"""Taylor-linearisation variance from PSU (and SSU) totals of influence values, as R's ``svyrecvar``.
+
+For one stage, ``V = Σ_h c_h Σ_i (Z_hi - Z̄_h)(Z_hi - Z̄_h)ᵀ`` with ``c_h = (1 - f_h) n_h / (n_h - 1)``,
+where ``Z_hi`` are the PSU totals of the influence values and ``Z̄_h`` their mean over all ``n_h``
+PSUs of the stratum in the full design (PSUs without domain members count as zero). With an fpc at
+two stages, ``V = V_1 + Σ_PSU (n_h / N_h) V_2(PSU)`` (R's ``survey.ultimate.cluster = FALSE``).
+
+Lonely PSUs follow R's ``survey.lonely.psu`` and ``survey.adjust.domain.lonely`` options.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy import sparse
+
+from dgi_stats.exceptions import SingletonPSUError
+
+if TYPE_CHECKING:
+    from dgi_stats.design import SurveyDesign
+
+__all__ = ["taylor_variance"]
+
+_CERTAIN = 1e-7
+
+
+def _group_sum(codes: np.ndarray, x: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum the rows of ``x`` (m x K) by integer group code."""
+    m = len(codes)
+    agg = sparse.csr_matrix((np.ones(m), (codes, np.arange(m))), shape=(n_groups, m))
+    return np.asarray(agg @ x)
+
+
+def _onestage(
+    z: np.ndarray,
+    unit_stratum: np.ndarray,
+    n_h: np.ndarray,
+    pop_h: np.ndarray | None,
+    present: np.ndarray | None,
+    *,
+    lonely: str,
+    adjust_domain: bool,
+    stage: int,
+    stratum_labels: np.ndarray,
+    unit_labels: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Centred unit totals and per-unit scale for one stage.
+
+    Returns ``(zc, scale, n_strat, n_ok)``: ``V = (zc * scale).T @ zc`` before the ``average``
+    rescaling ``n_strat / n_ok`` per column.
+    """
+    k = z.shape[1]
+    n_strata = n_h.shape[0]
+    if pop_h is None:
+        f = np.ones(n_strata)
+    else:
+        f = np.where(np.isinf(pop_h), 1.0, (pop_h - n_h) / np.where(np.isinf(pop_h), 1.0, pop_h))
+    certain = f < _CERTAIN
+    scale_h = np.where(n_h > 1, f * n_h / np.maximum(n_h - 1, 1), f)
+    sums = _group_sum(unit_stratum, z, n_strata)
+    means = sums / n_h[:, None]
+    zc = z - means[unit_stratum]
+    if present is None:
+        nsub = np.broadcast_to(n_h[:, None], (n_strata, k))
+    else:
+        nsub = _group_sum(unit_stratum, present.astype(float), n_strata)
+    active = nsub > 0  # strata present in the (domain) subset, per column
+    single = (n_h == 1)[:, None] & active & ~certain[:, None]
+    if single.any() and lonely == "fail":
+        h = int(np.flatnonzero(single.any(axis=1))[0])
+        units = unit_labels[unit_stratum == h].tolist()
+        label = stratum_labels[h]
+        msg = (
+            f"Stratum ({label}) has only one PSU at stage {stage} (PSU {units[0]!r}). Set "
+            "lonely_psu to 'remove' or 'certainty' (the stratum contributes nothing), 'adjust' "
+            "(centre the lone PSU at zero) or 'average' (use the average variance of the other "
+            "strata), or merge the stratum with another."
+        )
+        raise SingletonPSUError(msg)
+    dom_single = (n_h > 1)[:, None] & (nsub == 1) & adjust_domain & ~certain[:, None]
+    if dom_single.any():
+        hs = np.flatnonzero(dom_single.any(axis=1))
+        listed = ", ".join(f"({stratum_labels[h]})" for h in hs[:10])
+        msg = (
+            f"Stratum {listed} has only one PSU at stage {stage} within the domain; "
+            f"lonely_psu={lonely!r} is applied to it (adjust_domain_lonely=True)."
+        )
+        warnings.warn(msg, UserWarning, stacklevel=4)
+    no_centre = np.zeros((n_strata, k), dtype=bool)
+    if lonely == "adjust":
+        no_centre = single | dom_single
+    na = np.zeros((n_strata, k), dtype=bool)
+    if lonely == "average":
+        na = single | dom_single
+    zc = np.where(no_centre[unit_stratum], z, zc)
+    drop = na | certain[:, None] | ~active
+    zc = np.where(drop[unit_stratum], 0.0, zc)
+    scale = scale_h[unit_stratum]
+    n_strat = active.sum(axis=0).astype(float)
+    n_ok = n_strat - na.sum(axis=0)
+    return zc, scale, n_strat, n_ok
+
+
+def _crossprod(zc: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``(zc * scale).T @ zc``, through a sparse product when ``zc`` is mostly zeros."""
+    if np.count_nonzero(zc) < 0.25 * zc.size:
+        zs = sparse.csr_matrix(zc)
+        scaled = sparse.diags(scale) @ zs
+        return np.asarray((zs.T @ scaled).toarray())
+    return (zc * scale[:, None]).T @ zc
+
+
+def taylor_variance(
+    design: SurveyDesign,
+    zp: np.ndarray,
+    *,
+    zs: np.ndarray | None = None,
+    psu_present: np.ndarray | None = None,
+    ssu_present: np.ndarray | None = None,
+) -> np.ndarray:
+    """Covariance matrix of estimators whose PSU totals of influence values are ``zp``.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The (Taylor) design.
+    zp : numpy.ndarray
+        ``n_psu x K`` PSU totals of the (calibration-residualised) influence values.
+    zs : numpy.ndarray, optional
+        ``n_ssu x K`` SSU totals, needed for the second-stage term when the design has an SSU,
+        an fpc and ``ultimate_cluster`` is False.
+    psu_present, ssu_present : numpy.ndarray, optional
+        ``n_psu x K`` (``n_ssu x K``) booleans: the PSU (SSU) holds rows of the column's domain.
+        Used for lonely PSUs within domains; default: every PSU is present.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``K x K`` covariance matrix.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from dgi_stats.design import SurveyDesign
+    >>> d = SurveyDesign(pd.DataFrame({"y": [1.0, 2.0, 4.0]}))
+    >>> z = (d.data[["y"]].to_numpy() - 7 / 3) / 3   # influence values of the mean
+    >>> round(float(taylor_variance(d, z)[0, 0]), 6)
+    0.777778
+    """
+    zp = np.asarray(zp, dtype=float)
+    stage1_pop = design.fpc[0]
+    zc, scale, n_strat, n_ok = _onestage(
+        zp,
+        design.psu_stratum,
+        design.n_psu_stratum,
+        stage1_pop,
+        psu_present,
+        lonely=design.lonely_psu,
+        adjust_domain=design.adjust_domain_lonely,
+        stage=1,
+        stratum_labels=design.strata_labels,
+        unit_labels=design.psu_labels,
+    )
+    v = _crossprod(zc, scale)
+    if design.lonely_psu == "average":
+        # R: sum over strata with a variance x #strata / #strata-with-variance (NaN if none)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mult = np.where(n_strat > 0, n_strat / n_ok, 1.0)
+            v = v * np.sqrt(np.outer(mult, mult))
+    if (
+        zs is not None
+        and design.ssu is not None
+        and stage1_pop is not None
+        and not design.ultimate_cluster
+    ):
+        assert design.ssu_psu is not None
+        assert design.n_ssu_psu is not None
+        frac1 = design.n_psu_stratum / stage1_pop  # n_h / N_h per stratum
+        zc2, scale2, _, _ = _onestage(
+            np.asarray(zs, dtype=float),
+            design.ssu_psu,
+            design.n_ssu_psu,
+            design.fpc[1],
+            ssu_present,
+            lonely=design.lonely_psu,
+            adjust_domain=design.adjust_domain_lonely,
+            stage=2,
+            stratum_labels=design.psu_labels,
+            unit_labels=np.arange(len(design.ssu_psu)),
+        )
+        w2 = scale2 * frac1[design.psu_stratum[design.ssu_psu]]
+        v = v + _crossprod(zc2, w2)
+    return v

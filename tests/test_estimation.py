@@ -1,0 +1,179 @@
+"""Estimators: API of SurveyEstimate, domains, errors, consistency checks between estimators."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from dgi_stats import estimation as est
+from dgi_stats.design import SurveyDesign
+from dgi_stats.exceptions import DGIError
+from dgi_stats.testing import assert_estimate_close
+
+
+@pytest.fixture
+def design(rng):
+    n = 120
+    df = pd.DataFrame(
+        {
+            "h": np.repeat(["a", "b", "c"], 40),
+            "c": np.repeat(np.arange(24), 5),
+            "y": rng.normal(10, 2, n),
+            "x": rng.uniform(1, 3, n),
+            "b": rng.random(n) < 0.3,
+            "g": rng.choice(["p", "q"], n),
+            "w": rng.uniform(1, 4, n),
+        }
+    )
+    return SurveyDesign(df, weights="w", strata="h", psu="c")
+
+
+def test_estimate_object(design):
+    e = est.mean(design, ["y", "x"], by="g", deff=True)
+    assert e.estimate.index.names == ["g", "variable"]
+    assert list(e.estimate.index) == [("p", "y"), ("p", "x"), ("q", "y"), ("q", "x")]
+    assert e.cov.shape == (4, 4)
+    np.testing.assert_allclose(e.cov.to_numpy(), e.cov.to_numpy().T)
+    np.testing.assert_allclose(e.std_error.to_numpy(), np.sqrt(np.diag(e.cov.to_numpy())))
+    frame = e.to_frame()
+    assert list(frame.columns) == [
+        "estimate",
+        "std_error",
+        "ci_low",
+        "ci_high",
+        "df",
+        "confidence_level",
+        "deff",
+    ]
+    assert (e.df == design.degf).all()  # every domain has PSUs in every stratum here
+    assert "SurveyEstimate" in repr(e)
+    assert "mean" in e.summary().as_text()
+    with pytest.raises(AttributeError):
+        e.estimate = None  # frozen
+
+
+def test_confidence_intervals(design):
+    e = est.mean(design, "y")
+    se, m = e.std_error.iloc[0], e.estimate.iloc[0]
+    t = e.confidence_interval(0.9)
+    crit = stats.t.ppf(0.95, design.degf)
+    np.testing.assert_allclose(t.iloc[0].to_numpy(), [m - crit * se, m + crit * se])
+    nrm = e.confidence_interval(0.9, method="normal")
+    np.testing.assert_allclose(
+        nrm.iloc[0].to_numpy(), [m - stats.norm.ppf(0.95) * se, m + stats.norm.ppf(0.95) * se]
+    )
+    p = est.mean(design, "b")
+    lg = p.confidence_interval(method="logit").iloc[0]
+    assert 0 < lg["low"] < p.estimate.iloc[0] < lg["high"] < 1
+    with pytest.raises(DGIError, match="confidence_level"):
+        e.confidence_interval(1.5)
+
+
+def test_mean_is_a_ratio_to_one_and_total_over_total(design):
+    d = design.with_data_column("one", np.ones(design.n))
+    m = est.mean(d, "y", by="g")
+    r = est.ratio(d, "y", "one", by="g")
+    np.testing.assert_allclose(r.estimate.to_numpy(), m.estimate.to_numpy(), rtol=1e-13)
+    np.testing.assert_allclose(r.cov.to_numpy(), m.cov.to_numpy(), rtol=1e-10)
+    t = est.total(d, ["y", "one"])
+    np.testing.assert_allclose(t.estimate["y"] / t.estimate["one"], est.mean(d, "y").estimate["y"])
+
+
+def test_domain_keeps_the_design(design):
+    """A subset is a domain: PSUs without members count as zeros (not dropped rows)."""
+    mask = (design.data["g"] == "p").to_numpy()
+    sub = est.mean(design, "y", domain=mask)
+    by = est.mean(design, "y", by="g")
+    np.testing.assert_allclose(sub.std_error.iloc[0], by.std_error.iloc[0], rtol=1e-13)
+    dropped = SurveyDesign(design.data[mask], weights="w", strata="h", psu="c")
+    assert est.mean(dropped, "y").estimate.iloc[0] == pytest.approx(sub.estimate.iloc[0])
+
+
+def test_categorical_variables_give_proportions(design):
+    d = design.with_data_column("cat", pd.Categorical(design.data["g"]))
+    e = est.mean(d, "cat")
+    assert list(e.estimate.index) == ["catp", "catq"]
+    assert e.estimate.sum() == pytest.approx(1.0)
+
+
+def test_bad_input(design):
+    with pytest.raises(DGIError, match=r"'g' is not numeric.*category"):
+        est.mean(design, "g")
+    with pytest.raises(DGIError, match="'nope' is not a column"):
+        est.total(design, "nope")
+    d = design.with_data_column("ym", design.data["y"].where(design.data.index != 5))
+    with pytest.raises(DGIError, match=r"'ym' has missing values at rows \[5\].*na_rm=True"):
+        est.mean(d, "ym")
+    assert np.isfinite(est.mean(d, "ym", na_rm=True).estimate.iloc[0])
+    with pytest.raises(DGIError, match=r"domain\(s\) \['q'\] have no rows"):
+        est.mean(design, "y", by="g", domain=(design.data["g"] == "p").to_numpy())
+    with pytest.raises(DGIError, match="'design'"):
+        est.mean(design.data, "y")  # type: ignore[arg-type]
+
+
+def test_na_rm_is_a_domain(design):
+    y = design.data["y"].where(design.data["x"] > 1.5)
+    d = design.with_data_column("ym", y)
+    a = est.mean(d, "ym", na_rm=True)
+    b = est.mean(design, "y", domain=y.notna().to_numpy())
+    assert_estimate_close(
+        a,
+        b.__class__(
+            **{
+                **{f: getattr(b, f) for f in b.__dataclass_fields__},
+                "estimate": b.estimate.rename(index={"y": "ym"}),
+                "std_error": b.std_error.rename(index={"y": "ym"}),
+                "cov": b.cov.rename(index={"y": "ym"}, columns={"y": "ym"}),
+                "df": b.df.rename(index={"y": "ym"}),
+            }
+        ),
+        rtol=1e-12,
+    )
+
+
+def test_contrast_and_ttest(design):
+    e = est.mean(design, "y", by="g")
+    c = est.contrast(e, {"p": -1, "q": 1})
+    diff = e.estimate.iloc[1] - e.estimate.iloc[0]
+    v = e.cov.to_numpy()
+    assert c.estimate.iloc[0] == pytest.approx(diff)
+    assert c.std_error.iloc[0] == pytest.approx(np.sqrt(v[0, 0] + v[1, 1] - 2 * v[0, 1]))
+    t = est.ttest(design, "y", "g")
+    assert t.estimate == pytest.approx(diff)
+    assert t.df == design.degf - 1
+    assert t.statistic == pytest.approx(diff / c.std_error.iloc[0])
+
+
+def test_kish(design):
+    w = design.weights
+    assert est.kish_effective_n(design).iloc[0] == pytest.approx(w.sum() ** 2 / (w**2).sum())
+    assert est.design_effect_weighting(design).iloc[0] == pytest.approx(
+        len(w) * (w**2).sum() / w.sum() ** 2
+    )
+    by = est.kish_effective_n(design, by="h")
+    assert list(by.index) == ["a", "b", "c"]
+
+
+def test_assert_estimate_close_fails_when_different(design):
+    e = est.mean(design, "y")
+    assert_estimate_close(e, e)
+    with pytest.raises(AssertionError, match="estimate"):
+        assert_estimate_close(e, {"estimate": {"y": e.estimate.iloc[0] * (1 + 1e-6)}})
+
+
+def test_replicate_estimates_are_carried(design):
+    r = design.replicate("jkn")
+    e = est.mean(r, "y", by="g")
+    assert e.replicate_estimates.shape == (r.replicates.n_replicates, 2)
+    np.testing.assert_allclose(e.replicate_factors, r.replicates.scale * r.replicates.rscales)
+    assert e.method == "jkn"
+
+
+def test_quantile_median(design):
+    q = est.quantile(design, "y", [0.25, 0.5, 0.75])
+    assert q.estimate.is_monotonic_increasing
+    ci = q.confidence_interval()
+    assert (ci["low"] <= q.estimate).all()
+    assert (q.estimate <= ci["high"]).all()
