@@ -1,0 +1,177 @@
+"""Input handling shared by the rank functions: (estimates, cov) from a Series, a Scores or replicates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dgi_stats._typing import FloatArray
+from dgi_stats._validation import check_covariance
+from dgi_stats.exceptions import DGIError
+from dgi_stats.scores import Scores
+
+__all__ = ["RankInput", "prepare"]
+
+
+class RankInput:
+    """Validated inputs: unit labels, estimates and covariance (original orientation)."""
+
+    __slots__ = ("cov", "theta", "units")
+
+    def __init__(self, units: pd.Index, theta: FloatArray, cov: FloatArray) -> None:
+        self.units = units
+        self.theta = theta
+        self.cov = cov
+
+    @property
+    def se(self) -> FloatArray:
+        """Standard errors."""
+        return np.sqrt(np.clip(np.diag(self.cov), 0.0, None))
+
+
+def _cov_from_replicates(
+    replicates: pd.DataFrame,
+    units: pd.Index,
+    theta: FloatArray,
+    factors: Any,
+    mse: bool,
+    func: str,
+) -> FloatArray:
+    if not isinstance(replicates, pd.DataFrame):
+        msg = (
+            f"The 'replicates' parameter of {func} must be a DataFrame (replicates x units). "
+            f"Got {type(replicates).__name__} instead."
+        )
+        raise DGIError(msg)
+    missing = [u for u in units if u not in replicates.columns]
+    if missing:
+        msg = f"The 'replicates' parameter of {func} has no column for unit(s) {missing}."
+        raise DGIError(msg)
+    reps = replicates.loc[:, list(units)].to_numpy(dtype=float)
+    n_rep = reps.shape[0]
+    if n_rep < 2 or not np.isfinite(reps).all():
+        msg = f"The 'replicates' parameter of {func} needs >= 2 rows of finite replicate estimates."
+        raise DGIError(msg)
+    if factors is None:
+        f = np.full(n_rep, 1.0 / (n_rep - 1))
+    else:
+        f = np.broadcast_to(np.asarray(factors, dtype=float), (n_rep,)).copy()
+        if (f < 0).any() or not np.isfinite(f).all():
+            msg = f"The 'replicate_factors' parameter of {func} must be finite and non-negative."
+            raise DGIError(msg)
+    centre = theta if mse else reps.mean(axis=0)
+    dev = reps - centre
+    return (dev * f[:, None]).T @ dev
+
+
+def prepare(
+    estimates: Any,
+    cov: Any,
+    *,
+    func: str,
+    measure: str = "total",
+    replicates: pd.DataFrame | None = None,
+    replicate_factors: Any = None,
+    replicate_mse: bool = False,
+    min_units: int = 2,
+) -> RankInput:
+    """Validate ``(estimates, cov)`` (or a Scores, or replicates) and return arrays with unit labels."""
+    if isinstance(estimates, Scores):
+        if cov is not None:
+            msg = f"{func}: pass either a Scores object or (estimates, cov), not both."
+            raise DGIError(msg)
+        if measure not in estimates.measures:
+            msg = (
+                f"The 'measure' parameter of {func} must be one of the Scores' measures "
+                f"{list(estimates.measures)[:12]}. Got {measure!r} instead."
+            )
+            raise DGIError(msg)
+        est, cov = estimates.for_measure(measure)
+        estimates = est
+    if isinstance(estimates, pd.DataFrame):
+        if estimates.shape[1] != 1:
+            msg = (
+                f"The 'estimates' parameter of {func} must be a Series indexed by unit (or a "
+                f"one-column DataFrame). Got a DataFrame with {estimates.shape[1]} columns."
+            )
+            raise DGIError(msg)
+        estimates = estimates.iloc[:, 0]
+    if isinstance(estimates, pd.Series):
+        units = pd.Index(estimates.index)
+        try:
+            theta = estimates.to_numpy(dtype=float)
+        except (TypeError, ValueError) as exc:
+            msg = f"The 'estimates' parameter of {func} must be numeric."
+            raise DGIError(msg) from exc
+    else:
+        try:
+            theta = np.asarray(estimates, dtype=float)
+        except (TypeError, ValueError) as exc:
+            msg = f"The 'estimates' parameter of {func} must be a numeric Series or 1-D array."
+            raise DGIError(msg) from exc
+        if theta.ndim != 1:
+            msg = f"The 'estimates' parameter of {func} must be 1-D. Got shape {theta.shape}."
+            raise DGIError(msg)
+        units = pd.RangeIndex(theta.size, name="unit")
+    if units.has_duplicates:
+        dup = units[units.duplicated()].unique().tolist()
+        msg = f"The 'estimates' parameter of {func} has duplicated unit label(s) {dup}."
+        raise DGIError(msg)
+    p = theta.size
+    if p < min_units:
+        msg = (
+            f"The 'estimates' parameter of {func} needs at least {min_units} units to rank. "
+            f"Got {p}."
+        )
+        raise DGIError(msg)
+    bad = ~np.isfinite(theta)
+    if bad.any():
+        msg = (
+            f"The 'estimates' parameter of {func} has NaN or infinite value(s) for unit(s) "
+            f"{units[bad].tolist()}; drop or fix those units before ranking."
+        )
+        raise DGIError(msg)
+    if cov is None:
+        if replicates is None:
+            msg = f"{func} needs 'cov' (or a Scores object, or 'replicates' to build the covariance)."
+            raise DGIError(msg)
+        c = _cov_from_replicates(replicates, units, theta, replicate_factors, replicate_mse, func)
+    elif isinstance(cov, pd.DataFrame):
+        if not (set(cov.index) == set(units) and set(cov.columns) == set(units)) or cov.shape != (p, p):
+            msg = (
+                f"The 'cov' parameter of {func} must be a {p} x {p} DataFrame indexed by the same "
+                f"units as 'estimates' on both axes. Got shape {cov.shape}."
+            )
+            raise DGIError(msg)
+        c = cov.loc[list(units), list(units)].to_numpy(dtype=float)
+    else:
+        c = cov
+    c = _check_cov(c, p, func=func)
+    return RankInput(units, theta, c)
+
+
+def _check_cov(cov: Any, p: int, *, func: str) -> FloatArray:
+    """:func:`check_covariance` with fast paths for large matrices.
+
+    A diagonal matrix is PSD iff its diagonal is >= 0; a dense one passes when a Cholesky
+    factorisation of ``cov + 1e-10·max|cov|·I`` succeeds. Anything that fails a fast check goes
+    through :func:`check_covariance`, which raises with the canonical message.
+    """
+    c = np.asarray(cov, dtype=float)
+    if c.ndim == 1 or c.shape != (p, p) or p < 200 or not np.isfinite(c).all():
+        return check_covariance(c, p, name="cov", func=func)
+    if np.count_nonzero(c) == np.count_nonzero(np.diagonal(c)):
+        if (np.diagonal(c) >= 0).all():
+            return c.copy()
+        return check_covariance(c, p, name="cov", func=func)
+    scale = max(float(np.max(np.abs(c))), 1e-300)
+    if not np.allclose(c, c.T, rtol=0.0, atol=1e-10 * scale):
+        return check_covariance(c, p, name="cov", func=func)
+    c = (c + c.T) / 2.0
+    try:
+        np.linalg.cholesky(c + 1e-10 * scale * np.eye(p))
+    except np.linalg.LinAlgError:
+        return check_covariance(c, p, name="cov", func=func)
+    return c

@@ -1,0 +1,525 @@
+"""Did a unit's rank change between two years? Rank-change tests with error-rate control.
+
+Three separate questions (methods spec §5.1), each with its own guarantee:
+
+* the **score** change of a unit (z test; Holm-adjusted across units when all are screened);
+* the **rank** change of one unit named in advance (§5.2): a (1 − α) lower confidence bound on the
+  number of places gained, from one stepdown over the one-sided within-year pairwise hypotheses
+  "k was better than j in year 1" and "j is better than k in year 2";
+* the rank changes of **all** units at once (§5.3), for a league table of "significant movers" picked
+  after seeing the data: the two years' simultaneous two-sided rank sets from one stepdown over both
+  years' pairs, giving joint intervals ``[L1 − U2, U1 − L2]`` for the places gained.
+
+A rise of the printed rank is established at level α when ``places_gained_lower >= 1``. Years are
+treated as independent samples (separate cross-sections); the Bonferroni variant (``method=
+"bonferroni"``) needs no assumption about the dependence between years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from dgi_stats._results import Summary, frame_repr
+from dgi_stats._rng import RNGLike, as_generator, generator_state
+from dgi_stats._typing import BoolArray, FloatArray
+from dgi_stats._validation import check_choice, check_positive_int, check_probability
+from dgi_stats.exceptions import DGIError
+from dgi_stats.ranks._core import (
+    ExactMaxLaw,
+    MaxLaw,
+    MonteCarloMaxLaw,
+    adjusted_pvalues,
+    competition_rank,
+    count_pvalue,
+    is_diagonal,
+    pair_sd,
+    pair_t,
+    stepdown,
+)
+from dgi_stats.ranks._input import RankInput, prepare
+from dgi_stats.ranks.confidence_sets import family_masks, gaussian_draws, unit_major
+from dgi_stats.scores import Scores
+from dgi_stats.units import match_unit
+
+__all__ = ["RankChangeTest", "rank_change_test"]
+
+_METHODS = ("auto", "exact", "monte-carlo", "bonferroni")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class RankChangeTest:
+    """Result of :func:`rank_change_test`: rank and score changes with their bounds.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per tested unit; the columns are also available as attributes:
+        ``rank_before``, ``rank_after``, ``places_gained`` (observed, positive = moved up),
+        ``places_gained_lower`` / ``places_gained_upper`` (one-sided (1 − α) confidence bounds on
+        the true places gained: ``lower >= 1`` establishes a rise, ``upper <= −1`` a fall),
+        ``places_gained_ci_low`` / ``places_gained_ci_high`` (two-sided confidence interval),
+        ``pvalue`` (for "the rank improved"), ``pvalue_decline``, ``lower_before`` ...
+        ``upper_after`` (the two years' rank sets), ``score_before``, ``score_after``,
+        ``score_change``, ``score_change_se``, ``score_change_ci_low``/``_high``,
+        ``score_change_pvalue`` (two-sided) and, when all units are screened,
+        ``score_change_pvalue_holm``; ``margin`` (distance of the deciding statistics from
+        their critical values; below ~0.02 Monte Carlo results may flip).
+    units : pandas.Index
+        Units ranked (present in both years).
+    unit : str or None
+        The unit named in advance, or None (all units, simultaneous).
+    coverage : float
+    method : str
+    excluded_units : tuple
+        Units present in only one year (not ranked; ranks are within the common units).
+    critical_values : tuple of float
+        Critical values of the stepdown deciding a rise (improvement family, or joint family).
+    n_resamples : int
+    rng_state : dict or None
+    """
+
+    table: pd.DataFrame
+    units: pd.Index
+    unit: str | None
+    coverage: float
+    method: str
+    excluded_units: tuple[Any, ...]
+    critical_values: tuple[float, ...]
+    n_resamples: int
+    rng_state: dict[str, Any] | None
+
+    def _col(self, name: str) -> pd.Series:
+        return self.table[name]
+
+    @property
+    def rank_before(self) -> pd.Series:
+        """Rank in the first year (within the common units)."""
+        return self._col("rank_before")
+
+    @property
+    def rank_after(self) -> pd.Series:
+        """Rank in the second year."""
+        return self._col("rank_after")
+
+    @property
+    def places_gained(self) -> pd.Series:
+        """Observed places gained, ``rank_before − rank_after``."""
+        return self._col("places_gained")
+
+    @property
+    def places_gained_lower(self) -> pd.Series:
+        """(1 − α) lower confidence bound on the true places gained (>= 1: rise established)."""
+        return self._col("places_gained_lower")
+
+    @property
+    def places_gained_upper(self) -> pd.Series:
+        """(1 − α) upper confidence bound on the true places gained (<= −1: fall established)."""
+        return self._col("places_gained_upper")
+
+    @property
+    def pvalue(self) -> pd.Series:
+        """p-value for "the rank improved" (smallest α at which ``places_gained_lower >= 1``)."""
+        return self._col("pvalue")
+
+    @property
+    def pvalue_decline(self) -> pd.Series:
+        """p-value for "the rank got worse"."""
+        return self._col("pvalue_decline")
+
+    @property
+    def score_change(self) -> pd.Series:
+        """Estimated score change, after − before."""
+        return self._col("score_change")
+
+    @property
+    def score_change_ci(self) -> pd.DataFrame:
+        """Confidence interval of the score change (columns ``low``, ``high``)."""
+        return self.table[["score_change_ci_low", "score_change_ci_high"]].set_axis(
+            ["low", "high"], axis=1
+        )
+
+    @property
+    def score_change_pvalue(self) -> pd.Series:
+        """Two-sided p-value of "the score changed" (unadjusted)."""
+        return self._col("score_change_pvalue")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table (one row per tested unit)."""
+        return self.table.copy()
+
+    def __repr__(self) -> str:
+        cols = ["rank_before", "rank_after", "places_gained", "places_gained_lower", "pvalue",
+                "score_change", "score_change_pvalue"]
+        scope = f"unit={self.unit!r}" if self.unit is not None else "all units (simultaneous)"
+        return frame_repr(
+            "RankChangeTest", self.table[cols],
+            extra=f"{scope}, coverage={self.coverage:g}, method={self.method!r}",
+        )
+
+    def summary(self) -> Summary:
+        """The three-line report of methods spec §5.4 for each tested unit."""
+        lv = f"{self.coverage:.0%}"
+        notes = []
+        for u, r in self.table.iterrows():
+            score = (
+                f"{u}: score {r.score_before:.2f} -> {r.score_after:.2f}, change "
+                f"{r.score_change:+.2f} ({lv} CI {r.score_change_ci_low:+.2f} to "
+                f"{r.score_change_ci_high:+.2f}; p = {r.score_change_pvalue:.3g})."
+            )
+            rank = f"rank {int(r.rank_before)} -> {int(r.rank_after)} ({int(r.places_gained):+d} places); "
+            if r.places_gained_lower >= 1:
+                rank += (f"the rank improved by at least {int(r.places_gained_lower)} place(s) "
+                         f"({lv} lower bound; p = {r.pvalue:.3g}).")
+            elif r.places_gained_upper <= -1:
+                rank += (f"the rank fell by at least {-int(r.places_gained_upper)} place(s) "
+                         f"({lv} bound; p = {r.pvalue_decline:.3g}).")
+            else:
+                rank += (f"a change of rank cannot be established at {1 - self.coverage:.0%} "
+                         f"(places gained between {int(r.places_gained_lower)} and "
+                         f"{int(r.places_gained_upper)}).")
+            notes.append(score + " " + rank)
+        if self.unit is not None:
+            notes.append("Valid for a unit named before seeing the results; for a unit picked "
+                         "because it moved, use unit=None (simultaneous).")
+        else:
+            notes.append("Simultaneous over all units: valid for movers picked from the table.")
+        if self.excluded_units:
+            notes.append(f"Not ranked (present in one year only): {list(self.excluded_units)}.")
+        return Summary("Rank change test", self.to_frame(), tuple(notes))
+
+
+# --------------------------------------------------------------------------------------- inputs
+def _year_input(x: Any, *, name: str, measure: str) -> RankInput:
+    func = "rank_change_test"
+    if isinstance(x, Scores):
+        return prepare(x, None, func=func, measure=measure)
+    if isinstance(x, tuple) and len(x) == 2:
+        return prepare(x[0], x[1], func=func, measure=measure)
+    msg = (
+        f"The {name!r} parameter of {func} must be a Scores or an (estimates, cov) tuple. "
+        f"Got {type(x).__name__} instead."
+    )
+    raise DGIError(msg)
+
+
+def _common(a: RankInput, b: RankInput) -> tuple[RankInput, RankInput, tuple[Any, ...]]:
+    units = a.units.intersection(b.units, sort=False)
+    if len(units) < 2:
+        msg = "rank_change_test: the two years share fewer than 2 units; nothing to rank."
+        raise DGIError(msg)
+    excluded = tuple(a.units.difference(units).tolist() + b.units.difference(units).tolist())
+
+    def sub(x: RankInput) -> RankInput:
+        pos = x.units.get_indexer(units)
+        return RankInput(pd.Index(units), x.theta[pos], x.cov[np.ix_(pos, pos)])
+
+    return sub(a), sub(b), excluded
+
+
+# -------------------------------------------------------------------------------------- helpers
+def _laws(
+    covs: list[FloatArray], sds: list[FloatArray], method: str, n: int, gen: np.random.Generator | None,
+    j: int | None,
+) -> MaxLaw:
+    if method == "exact":
+        assert j is not None
+        return ExactMaxLaw([np.sqrt(np.clip(np.diag(c), 0, None)) for c in covs], j)
+    assert gen is not None
+    draws = [unit_major(gaussian_draws(c, n, gen)) for c in covs]
+    diag = [np.sqrt(np.diag(c)) if is_diagonal(c) else None for c in covs]
+    return MonteCarloMaxLaw(draws, sds, diag)
+
+
+def _needed_pvalue(adj: list[FloatArray], pairs: list[BoolArray], need: int) -> float:
+    """p-value of "at least ``need`` rejections among ``pairs``" from adjusted p-values."""
+    vals = np.sort(np.concatenate([a[m] for a, m in zip(adj, pairs)]))
+    if need <= 0:
+        return 0.0
+    if need > vals.size:
+        return 1.0
+    return float(vals[need - 1])
+
+
+def _bonf_pvalue(a1: FloatArray, a2: FloatArray, need: int) -> float:
+    """min over splits n1 + n2 = need of 2·max(p1(n1), p2(n2)) (p(0) = 0)."""
+    s1 = np.concatenate([[0.0], np.sort(a1)])
+    s2 = np.concatenate([[0.0], np.sort(a2)])
+    best = 1.0
+    for n1 in range(len(s1)):
+        n2 = need - n1
+        if 0 <= n2 < len(s2):
+            best = min(best, 2.0 * max(s1[n1], s2[n2]))
+    return float(min(best, 1.0))
+
+
+def _single_unit(
+    j: int, t: list[FloatArray], covs: list[FloatArray], sds: list[FloatArray], alpha: float,
+    method: str, n: int, gen: np.random.Generator | None,
+) -> dict[str, Any]:
+    p = t[0].shape[0]
+    jj = np.array([j])
+    col = family_masks(p, jj, "lower")  # (k, j): k better than j
+    row = family_masks(p, jj, "upper")  # (j, k): j better than k
+    both = col | row
+    out: dict[str, Any] = {}
+    if method == "bonferroni":
+        half = alpha / 2.0
+        sub = "exact" if all(is_diagonal(c) for c in covs) else "monte-carlo"
+
+        def one(g: int, fam: BoolArray, a: float) -> tuple[BoolArray, FloatArray, float, FloatArray]:
+            law = _laws([covs[g]], [sds[g]], sub, n, gen, j)
+            res = stepdown([t[g]], [fam], law, a)
+            adj = adjusted_pvalues([t[g]], [fam], law)[0]
+            return res.rejected[0], res.margin, (res.critical_values or (np.nan,))[0], adj
+
+        r1c, m1c, c1, a1c = one(0, col, half)
+        r2r, m2r, c2, a2r = one(1, row, half)
+        r1r, _, _, a1r = one(0, row, half)
+        r2c, _, _, a2c = one(1, col, half)
+        out["places_gained_lower"] = int(r1c.sum() + r2r.sum() - (p - 1))
+        out["places_gained_upper"] = -int(r1r.sum() + r2c.sum() - (p - 1))
+        out["pvalue"] = _bonf_pvalue(a1c[col], a2r[row], p)
+        out["pvalue_decline"] = _bonf_pvalue(a1r[row], a2c[col], p)
+        out["margin"] = float(min(m1c[j], m2r[j]))
+        out["crit"] = (c1, c2)
+        # two-sided sets at 1 − α/2 per year
+        l1 = one(0, both, half)[0]
+        l2 = one(1, both, half)[0]
+        lb, ub = 1 + l1[:, j].sum(), p - l1[j, :].sum()
+        la, ua = 1 + l2[:, j].sum(), p - l2[j, :].sum()
+    else:
+        law = _laws(covs, sds, method, n, gen, j)
+        imp = stepdown(t, [col, row], law, alpha)
+        dec = stepdown(t, [row, col], law, alpha)
+        out["places_gained_lower"] = int(imp.rejected[0].sum() + imp.rejected[1].sum() - (p - 1))
+        out["places_gained_upper"] = -int(dec.rejected[0].sum() + dec.rejected[1].sum() - (p - 1))
+        out["pvalue"] = count_pvalue(t, [col, row], law, p)
+        out["pvalue_decline"] = count_pvalue(t, [row, col], law, p)
+        out["margin"] = float(imp.margin[j])
+        out["crit"] = imp.critical_values
+        two = stepdown(t, [both, both], law, alpha)
+        r1, r2 = two.rejected
+        lb, ub = 1 + r1[:, j].sum(), p - r1[j, :].sum()
+        la, ua = 1 + r2[:, j].sum(), p - r2[j, :].sum()
+    out.update(
+        lower_before=int(lb), upper_before=int(ub), lower_after=int(la), upper_after=int(ua),
+        places_gained_ci_low=int(lb - ua), places_gained_ci_high=int(ub - la),
+    )
+    return out
+
+
+def _all_units(
+    t: list[FloatArray], covs: list[FloatArray], sds: list[FloatArray], alpha: float, method: str,
+    n: int, gen: np.random.Generator,
+) -> dict[str, Any]:
+    p = t[0].shape[0]
+    fam = family_masks(p, np.arange(p), "two-sided")
+    if method == "bonferroni":
+        half = alpha / 2.0
+        rej: list[BoolArray] = []
+        adj: list[FloatArray] = []
+        crit: list[float] = []
+        margin = np.full(p, np.inf)
+        for g in range(2):
+            law = _laws([covs[g]], [sds[g]], "monte-carlo", n, gen, None)
+            res = stepdown([t[g]], [fam], law, half)
+            rej.append(res.rejected[0])
+            adj.append(2.0 * adjusted_pvalues([t[g]], [fam], law)[0])
+            crit.extend(res.critical_values)
+            margin = np.minimum(margin, res.margin)
+    else:
+        law = _laws(covs, sds, "monte-carlo", n, gen, None)
+        res = stepdown(t, [fam, fam], law, alpha)
+        rej = res.rejected
+        adj = adjusted_pvalues(t, [fam, fam], law)
+        crit, margin = list(res.critical_values), res.margin
+    r1, r2 = rej
+    lb, ub = 1 + r1.sum(axis=0), p - r1.sum(axis=1)
+    la, ua = 1 + r2.sum(axis=0), p - r2.sum(axis=1)
+    pv, pvd = np.empty(p), np.empty(p)
+    for j in range(p):
+        jj = np.array([j])
+        col = family_masks(p, jj, "lower")
+        row = family_masks(p, jj, "upper")
+        pv[j] = min(1.0, _needed_pvalue(adj, [col, row], p))
+        pvd[j] = min(1.0, _needed_pvalue(adj, [row, col], p))
+    return {
+        "lower_before": lb, "upper_before": ub, "lower_after": la, "upper_after": ua,
+        "places_gained_lower": lb - ua, "places_gained_upper": ub - la,
+        "places_gained_ci_low": lb - ua, "places_gained_ci_high": ub - la,
+        "pvalue": pv, "pvalue_decline": pvd, "margin": margin, "crit": tuple(crit),
+    }
+
+
+# ------------------------------------------------------------------------------------ public API
+def rank_change_test(
+    before: Any,
+    after: Any,
+    unit: str | None = None,
+    *,
+    coverage: float = 0.95,
+    method: str = "auto",
+    measure: str = "total",
+    n_resamples: int = 100_000,
+    lower_is_better: bool = False,
+    rng: RNGLike = None,
+) -> RankChangeTest:
+    r"""Test whether units' ranks changed between two years, with the rate of false claims controlled.
+
+    Parameters
+    ----------
+    before, after : Scores or tuple (estimates, cov)
+        The two years: a :class:`~dgi_stats.scores.Scores` (``measure`` picks the measure) or a
+        pair of a Series of estimates indexed by unit and its covariance. Ranks are computed within
+        the units present in both years (the others are listed in ``excluded_units``).
+    unit : str, optional
+        A unit named in advance (matched tolerantly, e.g. "uong bi"): test its rank change alone
+        (methods spec §5.2; more powerful). default: None — all units at once, simultaneously
+        (§5.3; valid for movers picked after seeing the table).
+    coverage : float
+        1 − α. default: 0.95.
+    method : {"auto", "exact", "monte-carlo", "bonferroni"}
+        "exact": quadrature (one unit, diagonal covariances, independent years); "monte-carlo";
+        "bonferroni": each year at level α/2 (any dependence between the years). "auto" = exact
+        when possible, else Monte Carlo. default: "auto".
+    measure : str
+        Measure of Scores inputs. default: "total".
+    n_resamples : int
+        Monte Carlo draws. default: 100_000.
+    lower_is_better : bool
+        default: False.
+    rng : int, Generator or None
+        default: None.
+
+    Returns
+    -------
+    RankChangeTest
+        ``.places_gained_lower`` (>= 1: a rise is established), ``.pvalue``, the two years' rank
+        sets, the score change with its interval, ``to_frame()``, ``summary()``.
+
+    Raises
+    ------
+    UnknownUnitError
+        ``unit`` matches no unit of the data (the message lists the closest names).
+    DGIError
+        Bad estimates or covariances, ``coverage`` outside (0, 1), fewer than 2 common units.
+
+    See Also
+    --------
+    rank_confidence_sets, dgi_stats.ranks.detectable_change
+
+    Notes
+    -----
+    For one unit j, with :math:`T^{(1)}_{kj}` and :math:`T^{(2)}_{jk}` the within-year pairwise
+    statistics, one Romano–Wolf stepdown over the family "k better than j in year 1" ∪ "j better
+    than k in year 2" (critical values from the max over both years; exact when the covariances are
+    diagonal and the years independent) gives :math:`N_1` and :math:`N_2` claims and the lower
+    bound :math:`LB_j = N_1 + N_2 - (p - 1)` on the places gained; P(false claim) <= α. The
+    p-value is the smallest α with :math:`LB_j \ge 1` (the stepdown-adjusted p-value of the p-th
+    claim). The score change uses a two-sided z test; Holm adjustment across units when all units
+    are screened. The rank question and the score question differ: a unit may rise many places
+    while its score falls, and vice versa. Add linking-error variance to the covariances if the
+    questionnaire or scaling changed between years.
+
+    References
+    ----------
+    .. [1] Mogstad, M., Romano, J. P., Shaikh, A. M. and Wilhelm, D. (2024). Inference for ranks
+       with applications to mobility across neighbourhoods and academic achievement across
+       countries. Review of Economic Studies 91(1), 476–518. doi:10.1093/restud/rdad006
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> units = ["A", "B", "C", "D"]
+    >>> y1 = pd.Series([70.0, 72.0, 74.0, 76.0], index=units)
+    >>> y2 = pd.Series([79.0, 72.0, 74.0, 76.0], index=units)
+    >>> cov = np.diag([0.25] * 4)
+    >>> res = rank_change_test((y1, cov), (y2, cov), unit="A")
+    >>> int(res.places_gained["A"]), int(res.places_gained_lower["A"]), bool(res.pvalue["A"] < 0.05)
+    (3, 3, True)
+    """
+    func = "rank_change_test"
+    alpha = 1.0 - check_probability(coverage, name="coverage", func=func)
+    check_choice(method, _METHODS, name="method", func=func)
+    n_resamples = check_positive_int(n_resamples, name="n_resamples", func=func, minimum=100)
+    a, b, excluded = _common(
+        _year_input(before, name="before", measure=measure),
+        _year_input(after, name="after", measure=measure),
+    )
+    units = a.units
+    p = len(units)
+    sign = -1.0 if lower_is_better else 1.0
+    th = [sign * a.theta, sign * b.theta]
+    covs = [a.cov, b.cov]
+    sds = [pair_sd(c) for c in covs]
+    t = [pair_t(x, s) for x, s in zip(th, sds)]
+    diagonal = all(is_diagonal(c) for c in covs)
+    if unit is not None:
+        name = match_unit(str(unit), units=[str(u) for u in units])
+        j = int(np.flatnonzero(np.asarray([str(u) for u in units]) == name)[0])
+        meth = ("exact" if diagonal else "monte-carlo") if method == "auto" else method
+        if meth == "exact" and not diagonal:
+            msg = (f"The 'method' parameter of {func}: 'exact' needs diagonal covariances "
+                   "(independent units); use 'monte-carlo' or 'bonferroni'.")
+            raise DGIError(msg)
+        needs_mc = meth == "monte-carlo" or (meth == "bonferroni" and not diagonal)
+        gen = as_generator(rng) if needs_mc else None
+        state = generator_state(gen) if gen is not None else None
+        res = _single_unit(j, t, covs, sds, alpha, meth, n_resamples, gen)
+        idx = pd.Index([units[j]])
+        pos = np.array([j])
+        n_used = n_resamples if needs_mc else 0
+    else:
+        meth = "monte-carlo" if method in ("auto", "exact") else method
+        if method == "exact":
+            msg = (f"The 'method' parameter of {func}: 'exact' is available for one named unit "
+                   "only; all units at once use 'monte-carlo' or 'bonferroni'.")
+            raise DGIError(msg)
+        gen = as_generator(rng)
+        state = generator_state(gen)
+        res = _all_units(t, covs, sds, alpha, meth, n_resamples, gen)
+        idx = pd.Index(units)
+        pos = np.arange(p)
+        n_used = n_resamples
+    crit = tuple(float(c) for c in res.pop("crit"))
+    r1 = competition_rank(th[0])[pos]
+    r2 = competition_rank(th[1])[pos]
+    change = b.theta[pos] - a.theta[pos]
+    se = np.sqrt(np.diag(a.cov)[pos] + np.diag(b.cov)[pos])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, change / np.where(se > 0, se, 1.0), np.sign(change) * np.inf)
+    zq = stats.norm.ppf(1.0 - alpha / 2.0)
+    pz = 2.0 * stats.norm.sf(np.abs(z))
+    table = pd.DataFrame(
+        {
+            "rank_before": r1, "rank_after": r2, "places_gained": r1 - r2,
+            "places_gained_lower": res["places_gained_lower"],
+            "places_gained_upper": res["places_gained_upper"],
+            "places_gained_ci_low": res["places_gained_ci_low"],
+            "places_gained_ci_high": res["places_gained_ci_high"],
+            "pvalue": res["pvalue"], "pvalue_decline": res["pvalue_decline"],
+            "lower_before": res["lower_before"], "upper_before": res["upper_before"],
+            "lower_after": res["lower_after"], "upper_after": res["upper_after"],
+            "score_before": a.theta[pos], "score_after": b.theta[pos], "score_change": change,
+            "score_change_se": se, "score_change_ci_low": change - zq * se,
+            "score_change_ci_high": change + zq * se, "z": z, "score_change_pvalue": pz,
+        },
+        index=idx,
+    )
+    if unit is None:
+        table["score_change_pvalue_holm"] = multipletests(pz, method="holm")[1]
+    table["margin"] = res["margin"][pos] if unit is None else res["margin"]
+    int_cols = [c for c in table.columns if c.startswith(("rank_", "places_", "lower_", "upper_"))]
+    table[int_cols] = table[int_cols].astype(np.int64)
+    table.index.name = "unit"
+    return RankChangeTest(
+        table=table, units=pd.Index(units), unit=None if unit is None else str(idx[0]),
+        coverage=1.0 - alpha, method=meth, excluded_units=excluded, critical_values=crit,
+        n_resamples=n_used, rng_state=state,
+    )

@@ -1,0 +1,203 @@
+"""Pairwise comparisons, performance bands, descriptive summaries and planning (SYNTHETIC data)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from dgi_stats.exceptions import DGIError
+from dgi_stats.ranks import (
+    detectable_change,
+    p_scores,
+    pairwise_comparisons,
+    performance_bands,
+    rank_change_test,
+    rank_probabilities,
+    rank_set_change_probability,
+)
+from dgi_stats.scores import Scores
+
+
+# ----------------------------------------------------------------------------- pairwise
+def test_pairwise_table_and_adjustments():
+    est = pd.Series([75.0, 74.0, 70.0, 69.5], index=list("ABCD"))
+    cov = np.diag([0.25, 0.36, 0.25, 0.16])
+    pc = pairwise_comparisons(est, cov)
+    t = pc.table
+    assert len(t) == 6
+    row = t[(t.unit_a == "A") & (t.unit_b == "C")].iloc[0]
+    se = np.sqrt(0.25 + 0.25)
+    assert row.difference == pytest.approx(5.0)
+    assert row.std_error == pytest.approx(se)
+    assert row.pvalue == pytest.approx(2 * stats.norm.sf(5.0 / se))
+    assert row.ci_low == pytest.approx(5.0 - 1.959964 * se, abs=1e-5)
+    np.testing.assert_allclose(t.pvalue_adjusted, multipletests(t.pvalue, method="holm")[1])
+    bh = pairwise_comparisons(est, cov, adjustment="fdr_bh")
+    np.testing.assert_allclose(bh.table.pvalue_adjusted,
+                               stats.false_discovery_control(bh.table.pvalue.to_numpy()))
+    assert (bh.table.pvalue_adjusted <= t.pvalue_adjusted + 1e-12).all()
+    m = pc.matrix("difference")
+    assert m.loc["C", "A"] == pytest.approx(-5.0)
+    assert "PairwiseComparisons" in repr(pc)
+    with pytest.raises(DGIError, match="adjustment"):
+        pairwise_comparisons(est, cov, adjustment="tukey")
+
+
+def test_pairwise_uses_covariance():
+    est = pd.Series([1.0, 0.0], index=["a", "b"])
+    cov = np.array([[1.0, 0.9], [0.9, 1.0]])
+    pc = pairwise_comparisons(est, cov)
+    assert pc.table.std_error.iloc[0] == pytest.approx(np.sqrt(0.2))
+
+
+# ----------------------------------------------------------------------------- bands
+def test_bands_rule_and_guarantee_structure():
+    est = pd.Series([80.0, 79.5, 70.0, 69.0, 60.0, 59.9], index=list("abcdef"))
+    pb = performance_bands(est, np.diag([0.09] * 6), n_resamples=20_000, rng=1)
+    assert pb.bands == (("a", "b"), ("c", "d"), ("e", "f"))
+    f = pb.to_frame()
+    # every unit of a band has its rank set inside the band's positions
+    for k, members in enumerate(pb.bands, start=1):
+        start = sum(len(b) for b in pb.bands[: k - 1])
+        assert (f.loc[list(members), "lower"] >= start + 1).all()
+        assert (f.loc[list(members), "upper"] <= start + len(members)).all()
+    # nothing separable -> one band
+    flat = performance_bands(pd.Series([1.0, 1.1, 1.2], index=list("xyz")), np.eye(3),
+                             n_resamples=5000, rng=1)
+    assert flat.bands == (("z", "y", "x"),)
+    holm = performance_bands(est, np.diag([0.09] * 6), method="holm")
+    assert holm.band.max() <= pb.band.max()
+    assert "PerformanceBands" in repr(pb)
+
+
+def test_bands_coverage_short(rng):
+    """Band claims (every unit of a band truly better than every unit below) hold >= 95 %."""
+    truth = np.r_[0.0, 0.0, 0.3, 3.0, 3.2, 6.0, 6.0, 6.1]
+    names = [f"u{i}" for i in range(truth.size)]
+    n_rep, wrong = 100, 0
+    for _ in range(n_rep):
+        est = pd.Series(truth + rng.normal(size=truth.size), index=names)
+        pb = performance_bands(est, np.eye(truth.size), n_resamples=2000, rng=rng)
+        b = pb.band.to_numpy()
+        hi = b[:, None] < b[None, :]  # [i, j]: i in a higher band than j
+        wrong += int((hi & (truth[:, None] <= truth[None, :])).any())
+    assert wrong / n_rep <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / n_rep)
+
+
+# ----------------------------------------------------------------------------- descriptive
+def test_rank_probabilities_are_labelled_and_consistent():
+    est = pd.Series([75.2, 74.9, 70.0], index=["A", "B", "C"])
+    rp = rank_probabilities(est, np.diag([0.25] * 3), top_k=(1, 2), n_draws=20_000, rng=3)
+    assert "DESCRIPTIVE" in repr(rp)
+    np.testing.assert_allclose(rp.probabilities.sum(axis=1), 1.0)
+    np.testing.assert_allclose(rp.probabilities.sum(axis=0), 1.0, atol=1e-12)
+    assert rp.top_k.loc["A", "top_1"] == pytest.approx(stats.norm.cdf(0.3 / np.sqrt(0.5)), abs=0.01)
+    assert rp.top_k.loc["C", "top_1"] < 1e-3
+    # expected rank ~ closed form (flat prior) from P-scores
+    ps = p_scores(est, np.diag([0.25] * 3))
+    np.testing.assert_allclose(rp.expected_rank, ps.expected_rank, atol=0.02)
+    assert "DESCRIPTIVE" in repr(ps)
+
+
+def test_rank_probabilities_from_replicates():
+    units = ["A", "B"]
+    cols = pd.MultiIndex.from_product([units, ["total"]], names=["unit", "measure"])
+    rng = np.random.default_rng(4)
+    reps = pd.DataFrame(rng.normal([10.0, 9.0], 1.0, size=(200, 2)), columns=cols)
+    est = pd.DataFrame({"total": [10.0, 9.0]}, index=units)
+    s = Scores.from_estimates(est, pd.DataFrame({"total": [1.0, 1.0]}, index=units))
+    s = Scores(s.estimate, s.cov, replicates=reps, replicate_factors=np.full(200, 1 / 199))
+    rp = rank_probabilities(s, method="replicates", top_k=(1,), n_draws=5000, rng=1)
+    assert rp.source == "replicate"
+    assert 0.6 < rp.top_k.loc["A", "top_1"] < 0.9
+    with pytest.raises(DGIError, match="Scores"):
+        rank_probabilities(pd.Series([1.0, 2.0]), np.eye(2), method="replicates")
+
+
+# ----------------------------------------------------------------------------- power
+def test_detectable_change_formula_and_power():
+    d = detectable_change(0.6, 0.8, power=0.8, alpha=0.05)
+    s = np.hypot(0.6, 0.8)
+    achieved = stats.norm.cdf(d / s - 1.959964) + stats.norm.cdf(-d / s - 1.959964)
+    assert achieved == pytest.approx(0.8, abs=1e-6)
+    assert d == pytest.approx((1.959964 + 0.841621) * s, rel=1e-3)
+    one = detectable_change(0.6, 0.8, alternative="greater")
+    assert one == pytest.approx((stats.norm.ppf(0.95) + stats.norm.ppf(0.8)) * s)
+    ser = detectable_change(pd.Series([0.5, 1.0], index=["a", "b"]), 0.5)
+    assert ser.index.tolist() == ["a", "b"]
+    assert ser["b"] > ser["a"]
+    sc = Scores.from_estimates(pd.Series([70.0, 71.0], index=["a", "b"], name="total"),
+                               pd.Series([0.5, 1.0], index=["a", "b"], name="total"))
+    pd.testing.assert_series_equal(detectable_change(sc, sc),
+                                   detectable_change(sc.std_error["total"], sc.std_error["total"]))
+    with pytest.raises(DGIError, match="power"):
+        detectable_change(0.5, 0.5, power=1.2)
+
+
+def test_detectable_change_simulated_power(rng):
+    """A z test at the detectable change rejects in ~80 % of simulated samples."""
+    se1, se2 = 0.7, 0.5
+    d = detectable_change(se1, se2)
+    n = 4000
+    z = (d + rng.normal(0, se2, n) - rng.normal(0, se1, n)) / np.hypot(se1, se2)
+    assert np.mean(np.abs(z) > 1.959964) == pytest.approx(0.8, abs=0.025)
+
+
+def test_rank_set_change_probability_monotone():
+    est = pd.Series(np.linspace(70, 74, 6), index=list("abcdef"))
+    res = rank_set_change_probability(est, np.diag([0.09] * 6), unit="a", delta=[0.0, 2.0, 8.0],
+                                      n_sims=15, rng=1)
+    t = res.table
+    assert t.loc[0.0, "true_places_gained"] == 0
+    assert t.loc[8.0, "true_places_gained"] == 5
+    assert t.loc[0.0, "power_rise"] <= 0.1
+    assert t.loc[8.0, "power_rise"] == 1.0
+    assert t.power_rise.is_monotonic_increasing
+    assert "RankChangePower" in repr(res)
+
+
+# ----------------------------------------------------------------------------- bundled surveys
+def test_uong_bi_question_on_bundled_surveys():
+    """The motivating question on the bundled SYNTHETIC 2020 and 2021 surveys, end to end."""
+    from dgi_stats.datasets import load_spec, load_survey
+    from dgi_stats.design import SurveyDesign
+    from dgi_stats.estimation import score
+
+    scores = []
+    for year in (2020, 2021):
+        design = SurveyDesign(load_survey(year), weights="nr_weight", strata="district",
+                              psu="commune_id", nest=True)
+        scores.append(score(design, load_spec(year), by="district"))
+    res = rank_change_test(scores[0], scores[1], unit="Uông Bí")
+    row = res.table.loc["Uông Bí"]
+    est0, cov0 = scores[0].for_measure("total")
+    est1, cov1 = scores[1].for_measure("total")
+    same = rank_change_test((est0, cov0), (est1, cov1), unit="Uông Bí").table.loc["Uông Bí"]
+    pd.testing.assert_series_equal(row, same)
+    assert row.places_gained_lower <= row.places_gained <= row.places_gained_upper
+    assert (row.places_gained_lower >= 1) == (row.pvalue < 0.05)
+    assert row.score_change == pytest.approx(est1["Uông Bí"] - est0["Uông Bí"])
+    assert "Uông Bí" in str(res.summary())
+
+
+@pytest.mark.slow
+def test_required_sample_size_through_simulator():
+    """Planning through the SYNTHETIC simulator: Uông Bí's published 6 → 1 rise (5 places)."""
+    from dgi_stats.datasets import load_spec
+    from dgi_stats.ranks import required_sample_size
+
+    plan = required_sample_size(load_spec(2020), load_spec(2021), respondents_per_village=[10, 30],
+                                scale_factors=[4, 64], n_replicates=20, rng=1)
+    t = plan.table
+    assert plan.unit == "Uông Bí"
+    assert (t.true_places_gained == 5).all()  # published: rank 6 in 2020, rank 1 in 2021
+    sim = t[~t.extrapolated]
+    assert sim.n_per_unit.iloc[1] > 2 * sim.n_per_unit.iloc[0]
+    ext = t[t.extrapolated]
+    np.testing.assert_allclose(ext.se_after.to_numpy(),
+                               sim.se_after.iloc[-1] / np.sqrt([4.0, 64.0]))
+    assert t.power_rise.between(0, 1).all()
+    assert "SYNTHETIC" in repr(plan)

@@ -1,0 +1,224 @@
+"""Rank-change tests (methods spec ranks.md §5).
+
+Reference: ``pisa_math_rank_change_2018_2022.csv`` (../shared/data/ranks; methods spec §7.5): the
+§5.2 single-country bounds computed by exact quadrature (improvement and decline, joint family;
+Bonferroni variant), and the §5.3 all-country two-year simultaneous intervals (5·10^5 draws), each
+with a stability flag; PISA math 2018 → 2022, 37 countries in both years, years independent, no
+linking error (a numerical reference, not a substantive PISA claim).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dgi_stats.exceptions import DGIError, UnknownUnitError
+from dgi_stats.ranks.change import rank_change_test
+from dgi_stats.scores import Scores
+
+
+@pytest.fixture(scope="module")
+def pisa_years(shared_dir):
+    d = pd.read_csv(shared_dir / "data" / "ranks" / "pisa_2018_2022_oecd.csv").set_index("country")
+    d2 = d.dropna(subset=["math_score_2022"])
+    y1 = (d.math_score_2018, np.diag(d.math_se_2018.to_numpy() ** 2))
+    y2 = (d2.math_score_2022, np.diag(d2.math_se_2022.to_numpy() ** 2))
+    ref = pd.read_csv(
+        shared_dir / "data" / "ranks" / "pisa_math_rank_change_2018_2022.csv"
+    ).set_index("country")
+    return y1, y2, ref
+
+
+FAST_COUNTRIES = ["Australia", "Ireland", "Iceland", "Norway", "Chile", "Greece", "Japan"]
+
+
+def _check_country(y1, y2, ref, c):
+    r = rank_change_test(y1, y2, unit=c)
+    row = ref.loc[c]
+    assert r.excluded_units == ("Luxembourg",)
+    assert r.rank_before[c] == row.rank_2018
+    assert r.rank_after[c] == row.rank_2022
+    assert r.places_gained[c] == row.rank_rise
+    assert r.score_change[c] == pytest.approx(row.score_change, abs=1e-3)
+    assert r.table.z[c] == pytest.approx(row.z_score_change, abs=1e-4)
+    assert r.score_change_pvalue[c] == pytest.approx(row.p_score_change, rel=2e-3)
+    if row.improve_stable:
+        assert r.places_gained_lower[c] == row.improve_LB_joint_exact
+        assert r.table.margin[c] == pytest.approx(row.improve_margin_joint, abs=2e-3)
+    else:
+        assert abs(r.places_gained_lower[c] - row.improve_LB_joint_exact) <= 1
+    if row.decline_stable:
+        assert -r.places_gained_upper[c] == row.decline_LB_joint_exact
+    else:
+        assert abs(-r.places_gained_upper[c] - row.decline_LB_joint_exact) <= 1
+    # p-value and bound agree: a rise is established at 5 % iff pvalue < 0.05
+    assert (r.places_gained_lower[c] >= 1) == (r.pvalue[c] < 0.05)
+    assert (r.places_gained_upper[c] <= -1) == (r.pvalue_decline[c] < 0.05)
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize("country", FAST_COUNTRIES)
+def test_rc_e_single_country_exact(pisa_years, country):
+    y1, y2, ref = pisa_years
+    _check_country(y1, y2, ref, country)
+
+
+@pytest.mark.reference
+@pytest.mark.slow
+def test_rc_e_all_countries_exact_and_bonferroni(pisa_years):
+    y1, y2, ref = pisa_years
+    for c in ref.index:
+        _check_country(y1, y2, ref, c)
+        rb = rank_change_test(y1, y2, unit=c, method="bonferroni")
+        want = ref.loc[c, "improve_LB_bonferroni_exact"]
+        if ref.loc[c, "improve_margin_bonf"] > 0.02:
+            assert rb.places_gained_lower[c] == want, c
+        else:
+            assert abs(rb.places_gained_lower[c] - want) <= 1, c
+
+
+@pytest.mark.reference
+@pytest.mark.slow
+def test_rc_e_simultaneous_two_years(pisa_years):
+    y1, y2, ref = pisa_years
+    r = rank_change_test(y1, y2, n_resamples=200_000, rng=11)
+    got = r.table.loc[ref.index]
+    stable = ref.simul2y_stable.to_numpy()
+    lo_diff = (got.places_gained_ci_low - ref.simul2y_DeltaLo_mc5e5).abs().to_numpy()
+    hi_diff = (got.places_gained_ci_high - ref.simul2y_DeltaHi_mc5e5).abs().to_numpy()
+    assert (lo_diff[stable] == 0).all()
+    assert (hi_diff[stable] == 0).all()
+    assert (lo_diff <= 1).all()
+    assert (hi_diff <= 1).all()
+    # the max over both years' pairs exceeds each year's own max (reference step-1 critical values
+    # 3.8354 for 2018 and 3.8191 for 2022, methods spec §7.2, over 38 and 37 countries)
+    assert r.critical_values[0] > 3.8354
+
+
+@pytest.mark.reference
+def test_rc_e_bonferroni_fast(pisa_years):
+    y1, y2, ref = pisa_years
+    for c in ("Iceland", "Canada"):
+        rb = rank_change_test(y1, y2, unit=c, method="bonferroni")
+        assert rb.places_gained_lower[c] == ref.loc[c, "improve_LB_bonferroni_exact"]
+
+
+# --------------------------------------------------------------------------- synthetic behaviour
+UNITS13 = [f"U{i:02d}" for i in range(13)]
+
+
+def _year(theta, se=1.0):
+    s = pd.Series(theta, index=UNITS13[: len(theta)])
+    return s, np.diag(np.full(len(theta), se**2))
+
+
+def test_clear_rise_is_detected_exact_and_mc():
+    # SYNTHETIC: unit U00 moves from bottom to top with huge gaps
+    th1 = np.arange(13, dtype=float) * 10
+    th2 = th1.copy()
+    th2[0] = 200.0
+    exact = rank_change_test(_year(th1), _year(th2), unit="U00")
+    assert exact.method == "exact"
+    assert exact.places_gained["U00"] == 12
+    assert exact.places_gained_lower["U00"] == 12
+    assert exact.pvalue["U00"] < 1e-6
+    mc = rank_change_test(_year(th1), _year(th2), unit="U00", method="monte-carlo",
+                          n_resamples=20_000, rng=1)
+    assert mc.places_gained_lower["U00"] == 12
+    allu = rank_change_test(_year(th1), _year(th2), n_resamples=20_000, rng=1)
+    assert allu.places_gained_lower["U00"] == 12
+    assert allu.places_gained_lower.drop("U00").max() <= 0
+    assert "score_change_pvalue_holm" in allu.table
+
+
+def test_scores_inputs_and_unit_matching():
+    # SYNTHETIC scores in the DGI catalogue's names
+    from dgi_stats.units import UNITS
+
+    names = [u.name for u in UNITS]
+    rng = np.random.default_rng(3)
+    est1 = pd.Series(rng.normal(70, 2, 13), index=names, name="total")
+    est2 = pd.Series(rng.normal(70, 2, 13), index=names, name="total")
+    se = pd.Series(0.8, index=names, name="total")
+    s1, s2 = Scores.from_estimates(est1, se), Scores.from_estimates(est2, se)
+    r = rank_change_test(s1, s2, unit="uong bi")
+    assert r.unit == "Uông Bí"
+    assert list(r.table.index) == ["Uông Bí"]
+    with pytest.raises(UnknownUnitError, match="closest matches"):
+        rank_change_test(s1, s2, unit="Uong Bii City Nowhere")
+    with pytest.raises(DGIError, match="measure"):
+        rank_change_test(s1, s2, unit="Uông Bí", measure="d1_participation")
+    text = str(r.summary())
+    assert "Uông Bí" in text
+
+
+def test_bad_inputs():
+    y = _year(np.arange(5.0))
+    with pytest.raises(DGIError, match="coverage"):
+        rank_change_test(y, y, coverage=1.5)
+    with pytest.raises(DGIError, match="Scores or an"):
+        rank_change_test([1, 2], y)
+    with pytest.raises(DGIError, match="symmetric"):
+        rank_change_test(y, (y[0], np.triu(np.ones((5, 5)))))
+    with pytest.raises(DGIError, match="exact"):
+        rank_change_test(y, y, method="exact")
+    single = (pd.Series([1.0], index=["U00"]), np.eye(1))
+    with pytest.raises(DGIError, match="at least 2"):
+        rank_change_test(single, single)
+
+
+def _size_sim(truth, se, n_rep, rng, unit_idx=0, method="exact"):
+    """Share of replications in which a rise (or fall) of unit 0 is wrongly claimed."""
+    p = len(truth)
+    false_rise = false_fall = 0
+    for _ in range(n_rep):
+        y1 = truth + rng.normal(0, se, p)
+        y2 = truth + rng.normal(0, se, p)
+        r = rank_change_test(_year(y1, se), _year(y2, se), unit=UNITS13[unit_idx], method=method,
+                             n_resamples=2000, rng=rng)
+        u = UNITS13[unit_idx]
+        false_rise += int(r.places_gained_lower[u] >= 1)
+        false_fall += int(r.places_gained_upper[u] <= -1)
+    return false_rise / n_rep, false_fall / n_rep
+
+
+def test_size_short(rng):
+    """No true score changes: a rise (or fall) is claimed in <= α (+ MC error) of samples.
+
+    Short version: 100 replications of a truth with an exact tie and a near-tie around the tested
+    unit (the least favourable region); exact quadrature for speed. Binomial 3-sigma bound at
+    α = 0.05, n = 100: 0.05 + 3·sqrt(0.05·0.95/100) = 0.115.
+    """
+    truth = np.r_[0.0, 0.0, 0.05, np.linspace(1, 4, 10)]
+    rise, fall = _size_sim(truth, 1.0, 100, rng)
+    assert rise <= 0.115
+    assert fall <= 0.115
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "truth",
+    [np.zeros(13), np.r_[0.0, 0.0, 0.05, np.linspace(2, 8, 10)], np.linspace(0, 1.2, 13)],
+    ids=["all-tied", "near-ties", "close"],
+)
+def test_size_long(truth):
+    rng = np.random.default_rng(99)
+    rise, fall = _size_sim(truth, 1.0, 2000, rng, unit_idx=6)
+    bound = 0.05 + 3 * np.sqrt(0.05 * 0.95 / 2000)
+    assert rise <= bound
+    assert fall <= bound
+
+
+@pytest.mark.slow
+def test_size_simultaneous_all_units():
+    """All-units version: P(any false mover claim) <= α when nothing changes (ties)."""
+    rng = np.random.default_rng(5)
+    truth = np.r_[np.zeros(5), np.linspace(1, 4, 8)]
+    n_rep, hits = 400, 0
+    for _ in range(n_rep):
+        y1 = truth + rng.normal(0, 1, 13)
+        y2 = truth + rng.normal(0, 1, 13)
+        r = rank_change_test(_year(y1), _year(y2), n_resamples=4000, rng=rng)
+        hits += int((r.places_gained_lower >= 1).any() or (r.places_gained_upper <= -1).any())
+    assert hits / n_rep <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / n_rep)
