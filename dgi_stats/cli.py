@@ -1,0 +1,209 @@
+"""The ``dgi-stats`` command (also ``python -m dgi_stats``).
+
+Subcommands
+-----------
+``dgi-stats report YEAR [--data PATH] [--margins PATH] [--out DIR]``
+    Run the annual report notebook of YEAR (on the bundled SYNTHETIC survey unless ``--data`` is
+    given), write the executed notebook, an HTML report, ``summary.json`` and the figures to DIR
+    (default ``reports/YEAR``), and print where they are.
+``dgi-stats validate FILE --year YEAR``
+    Check a survey file against YEAR's index specification (columns and answer codes).
+
+Bad input ends with a one-line message on stderr and a non-zero exit status (2 for bad input, 1 when
+the report notebook fails), never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dgi_stats.exceptions import DGIError
+
+__all__ = ["main", "make_parser"]
+
+PROG = "dgi-stats"
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _year(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        msg = f"invalid year {text!r}: give a four-digit year such as 2021"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``dgi-stats``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> args = make_parser().parse_args(["report", "2021", "--out", "out"])
+    >>> args.command, args.year, args.out
+    ('report', 2021, 'out')
+    """
+    from dgi_stats import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Survey statistics for governance indices (DGI, PAPI): annual reports and checks.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    rep = sub.add_parser(
+        "report",
+        help="run the annual report notebook of a year and render it as HTML",
+        description=(
+            "Execute the report notebook of YEAR with papermill and render HTML (code hidden). "
+            "Without --data the bundled SYNTHETIC survey is used."
+        ),
+    )
+    rep.add_argument("year", type=_year, help="report year (2020-2024)")
+    rep.add_argument("--data", metavar="PATH", help="survey file (CSV, Parquet, SPSS .sav, Stata .dta)")
+    rep.add_argument("--margins", metavar="PATH",
+                     help="adult counts by district, sex, age_group, ethnicity for raking")
+    rep.add_argument("--previous-data", metavar="PATH",
+                     help="survey file of the year before (change section)")
+    rep.add_argument("--previous-margins", metavar="PATH", help="margins of the year before")
+    rep.add_argument("--out", metavar="DIR", help="output folder (default: reports/YEAR)")
+    rep.add_argument("--variance", choices=("taylor", "jkn", "bootstrap"), default="taylor",
+                     help="variance method (default: taylor linearisation)")
+    rep.add_argument("--replicates", type=int, default=200, metavar="N",
+                     help="bootstrap replicates with --variance bootstrap (default: 200)")
+    rep.add_argument("--confidence-level", type=float, default=0.95, metavar="LEVEL",
+                     help="level of intervals and rank sets (default: 0.95)")
+    rep.add_argument("--seed", type=int, default=20240101, help="random seed (default: 20240101)")
+    rep.add_argument("--notebook", metavar="PATH",
+                     help="run this notebook instead of the packaged template")
+    rep.add_argument("--no-html", action="store_true", help="do not render HTML")
+    rep.add_argument("--progress", action="store_true", help="show a progress bar per notebook cell")
+    rep.add_argument("-q", "--quiet", action="store_true", help="print only the output paths")
+
+    val = sub.add_parser(
+        "validate",
+        help="check a survey file against a year's index specification",
+        description="Check that a survey file has the columns and answer codes of YEAR's spec.",
+    )
+    val.add_argument("file", help="survey file (CSV, Parquet, SPSS .sav, Stata .dta)")
+    val.add_argument("--year", type=_year, required=True, help="specification year (2020-2024)")
+    return parser
+
+
+def _error(command: str, message: str) -> None:
+    text = " ".join(str(message).split())
+    print(f"{PROG} {command}: error: {text}", file=sys.stderr)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from dgi_stats.report import ReportError, run_report
+
+    def progress(msg: str) -> None:
+        if not args.quiet:
+            print(f"[{PROG} report {args.year}] {msg}...", file=sys.stderr, flush=True)
+
+    try:
+        result = run_report(
+            args.year,
+            data_path=args.data,
+            margins_path=args.margins,
+            previous_data_path=args.previous_data,
+            previous_margins_path=args.previous_margins,
+            output_dir=args.out,
+            variance=args.variance,
+            n_replicates=args.replicates,
+            confidence_level=args.confidence_level,
+            seed=args.seed,
+            notebook=args.notebook,
+            html=not args.no_html,
+            progress=progress,
+            progress_bar=args.progress,
+        )
+    except ReportError as exc:
+        _error("report", str(exc))
+        return EXIT_FAILED
+    except DGIError as exc:
+        _error("report", str(exc))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _error("report", "interrupted; nothing was written")
+        return 130
+    out = result.output_dir
+    try:
+        shown = out.relative_to(Path.cwd())
+    except ValueError:
+        shown = out
+    lines = [f"Report for {args.year} written to {shown}/"]
+    if result.html is not None:
+        lines.append(f"  HTML report:       {shown / result.html.name}")
+    lines.append(f"  executed notebook: {shown / result.notebook.name}")
+    lines.append(f"  headline numbers:  {shown / 'summary.json'}")
+    n_fig = len({p.stem for p in result.figures})
+    lines.append(f"  figures:           {shown / 'figures'}/ ({n_fig} figures, PNG and SVG)")
+    if args.data is None:
+        lines.append("  (bundled SYNTHETIC survey: not the DGI's microdata; see the report's banner)")
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from dgi_stats.datasets import load_spec
+    from dgi_stats.report import check_survey_file
+
+    try:
+        spec = load_spec(args.year)
+        data = check_survey_file(args.file, spec)
+    except DGIError as exc:
+        _error("validate", str(exc))
+        return EXIT_BAD_INPUT
+    unit = spec.unit_column
+    n_units = data[unit].nunique()
+    items = spec.item_ids
+    n_missing = int(data[items].isna().sum().sum())
+    print(
+        f"{args.file}: OK for the {spec.name} {spec.year} spec — {len(data)} respondents in "
+        f"{n_units} units, {len(items)} items, {n_missing} empty answers."
+    )
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``dgi-stats`` with ``argv`` (default: the command line) and return the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name. default: ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, 2 on bad input, 1 when a report notebook fails.
+
+    Examples
+    --------
+    >>> main(["validate", "no-such-file.csv", "--year", "2021"])
+    2
+    """
+    parser = make_parser()
+    try:
+        args = parser.parse_args(None if argv is None else list(argv))
+    except SystemExit as exc:  # --help, --version, or a usage error (already printed)
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    if args.command == "report":
+        return _report(args)
+    if args.command == "validate":
+        return _validate(args)
+    parser.print_help(sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1901 @@
+"""Annual reports: run a report notebook with papermill, render HTML, and helpers the notebooks call.
+
+:func:`run_report` is what ``dgi-stats report <year>`` does:
+
+1. check the inputs (year, data and margins files, columns against the year's spec) before anything
+   runs, so bad input fails fast with a one-line :class:`~dgi_stats.exceptions.DGIError`;
+2. build the year's notebook from the template shipped inside the package
+   (:mod:`dgi_stats.report_template`; the committed ``notebooks/dgi_report_<year>.ipynb`` are
+   generated from the same template by ``notebooks/_make_notebooks.py``, so they cannot drift
+   apart, and an installed package needs no repository checkout), or take a user's notebook;
+3. execute it with papermill in a fresh kernel running this very Python and this very dgi_stats,
+   inside a temporary folder created beside the output folder;
+4. render HTML with nbconvert, input cells hidden, figures embedded;
+5. only when everything succeeded, move the folder into place. On any failure the temporary folder
+   is removed and the output folder is left as it was: nothing half-written.
+
+The output folder holds the executed notebook, the HTML report, ``summary.json`` (the headline
+numbers, identical on every run with the same seed) and ``figures/*.png`` / ``*.svg``.
+
+The other functions are the small helpers the notebooks call (provenance, the SYNTHETIC banner,
+saving figures, writing ``summary.json``) so that a notebook holds narration and calls only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from dgi_stats.exceptions import DGIError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from dgi_stats.spec import IndexSpec
+
+__all__ = [
+    "ReportError",
+    "ReportResult",
+    "check_survey_file",
+    "data_banner",
+    "figure_title",
+    "file_provenance",
+    "package_versions",
+    "read_json",
+    "report_notebook",
+    "run_report",
+    "show_figure",
+    "write_summary",
+]
+
+SUMMARY_FILE = "summary.json"
+FIGURES_DIR = "figures"
+KERNEL_NAME = "dgi-stats-report"
+_PACKAGES = (
+    "dgi-stats", "numpy", "scipy", "pandas", "statsmodels", "matplotlib", "papermill", "nbconvert",
+)
+#: Survey columns the report needs besides the spec's questionnaire items.
+DESIGN_COLUMNS = ("district", "commune_id", "village_id", "design_weight")
+
+Progress = Callable[[str], None]
+
+
+class ReportError(DGIError):
+    """A report could not be produced (the notebook failed, or the output folder is unusable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    """Where a report run put its outputs.
+
+    Attributes
+    ----------
+    output_dir : Path
+        The report folder.
+    notebook : Path
+        The executed notebook.
+    html : Path or None
+        The HTML report (None when HTML was not requested).
+    summary : dict
+        The contents of ``summary.json``.
+    figures : tuple of Path
+        Figure files (PNG and SVG), sorted.
+    """
+
+    output_dir: Path
+    notebook: Path
+    html: Path | None
+    summary: dict[str, Any] = field(repr=False)
+    figures: tuple[Path, ...] = field(repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"ReportResult(output_dir={str(self.output_dir)!r}, html={self.html and self.html.name!r}, "
+            f"{len(self.figures)} figure files, {len(self.summary)} summary entries)"
+        )
+
+
+# ------------------------------------------------------------------------------- input checks
+def _years() -> tuple[int, ...]:
+    from dgi_stats.datasets import available_years
+
+    return tuple(available_years())
+
+
+def _check_year(year: Any) -> int:
+    years = _years()
+    if isinstance(year, bool) or not isinstance(year, int | np.integer) or int(year) not in years:
+        listed = ", ".join(map(str, years))
+        msg = f"unknown year {year!r}: dgi_stats has DGI specifications and reports for {listed}."
+        raise DGIError(msg)
+    return int(year)
+
+
+def _read_table(path: Path, *, what: str) -> pd.DataFrame:
+    """Read a CSV, Parquet, SPSS or Stata file with a clear error."""
+    if not path.exists():
+        msg = f"{what} file not found: {str(path)!r}. Check the path."
+        raise DGIError(msg)
+    if not path.is_file():
+        msg = f"{what} path {str(path)!r} is not a file."
+        raise DGIError(msg)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt"):
+            return pd.read_csv(path, encoding="utf-8")
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        if suffix == ".sav":
+            return pd.read_spss(path)
+        if suffix == ".dta":
+            return pd.read_stata(path)
+        if suffix in (".xlsx", ".xls"):
+            return pd.read_excel(path)
+    except UnicodeDecodeError as exc:
+        msg = (
+            f"{what} file {str(path)!r} is not UTF-8 ({exc.reason} at byte {exc.start}); re-save it as "
+            "UTF-8 (Vietnamese files are often Windows-1258 or UTF-16)."
+        )
+        raise DGIError(msg) from None
+    except (ValueError, OSError, ImportError) as exc:
+        msg = f"cannot read {what} file {str(path)!r}: {exc}".replace("\n", " ")
+        raise DGIError(msg) from None
+    msg = (
+        f"{what} file {str(path)!r} has an unsupported extension {suffix!r}; use .csv, .parquet, "
+        ".sav, .dta or .xlsx."
+    )
+    raise DGIError(msg)
+
+
+def check_survey_file(path: str | Path, spec: IndexSpec) -> pd.DataFrame:
+    """Read a survey file and check that its columns match ``spec``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV (UTF-8), Parquet, SPSS ``.sav``, Stata ``.dta`` or Excel file, one row per respondent.
+    spec : IndexSpec
+        The year's index specification.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The data as read.
+
+    Raises
+    ------
+    DGIError
+        If the file is missing or unreadable, a design column (``district``, ``commune_id``,
+        ``village_id``, ``design_weight``) or a questionnaire item of ``spec`` is missing, or an
+        answer code is outside the spec (the message names the rows).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> from dgi_stats.datasets import load_spec
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = pathlib.Path(tmp) / "survey.csv"
+    ...     pd.DataFrame({"district": ["Uông Bí"], "q101": [1]}).to_csv(p, index=False)
+    ...     check_survey_file(p, load_spec(2021))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dgi_stats.exceptions.DGIError: survey file ... does not match the DGI 2021 spec: missing ...
+    """
+    p = Path(path)
+    data = _read_table(p, what="survey")
+    required = [*DESIGN_COLUMNS, *spec.item_ids]
+    if spec.unit_column not in required:
+        required.insert(0, spec.unit_column)
+    missing = [c for c in required if c not in data.columns]
+    if missing:
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        msg = (
+            f"survey file {str(p)!r} does not match the {spec.name} {spec.year} spec: missing "
+            f"column(s) {shown}. Rename the columns or pass the matching spec."
+        )
+        raise DGIError(msg)
+    validate = getattr(spec, "validate_answers", None)
+    if callable(validate):
+        validate(data)
+    return data
+
+
+def _check_inputs(
+    year: int, data_path: str | Path | None, margins_path: str | Path | None
+) -> tuple[Path | None, Path | None]:
+    from dgi_stats.datasets import load_spec
+
+    spec = load_spec(year)
+    data = None
+    margins = None
+    if data_path is not None:
+        data = Path(data_path).resolve()
+        check_survey_file(data, spec)
+    if margins_path is not None:
+        margins = Path(margins_path).resolve()
+        read_margins(margins)
+    return data, margins
+
+
+# ------------------------------------------------------------------------------- notebooks
+def report_notebook(year: int) -> Any:
+    """The report notebook of ``year``, built from the template shipped in the package.
+
+    Parameters
+    ----------
+    year : int
+        A year with a bundled specification.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        Identical to the committed ``notebooks/dgi_report_<year>.ipynb``.
+
+    Raises
+    ------
+    DGIError
+        If the year is unknown.
+
+    Examples
+    --------
+    >>> nb = report_notebook(2021)
+    >>> nb.cells[1].metadata["tags"]
+    ['parameters']
+    """
+    from dgi_stats.report_template import build_report_notebook
+
+    return build_report_notebook(_check_year(year))
+
+
+@contextlib.contextmanager
+def _kernel_for_this_python() -> Iterator[str]:
+    """A temporary kernelspec that runs ``sys.executable`` with this dgi_stats importable.
+
+    The spec lives in a temporary folder put first on ``JUPYTER_PATH`` for the duration (the
+    environment is restored afterwards), so the report never runs in some other Python that a
+    user-level "python3" kernelspec may point to.
+    """
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    pythonpath = os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH", "")) if p)
+    with tempfile.TemporaryDirectory(prefix="dgi-stats-kernel-") as tmp:
+        spec_dir = Path(tmp) / "kernels" / KERNEL_NAME
+        spec_dir.mkdir(parents=True)
+        spec = {
+            "argv": [
+                sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                "--IPKernelApp.log_level=ERROR",
+            ],
+            "display_name": "Python 3 (dgi-stats report)",
+            "language": "python",
+            "env": {"PYTHONPATH": pythonpath, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        }
+        (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+        old = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (tmp, old) if p)
+        try:
+            yield KERNEL_NAME
+        finally:
+            if old is None:
+                os.environ.pop("JUPYTER_PATH", None)
+            else:
+                os.environ["JUPYTER_PATH"] = old
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join(_ANSI.sub("", str(text)).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _execute(
+    notebook: Any, out_nb: Path, parameters: dict[str, Any], workdir: Path, *, progress_bar: bool
+) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    with _kernel_for_this_python() as kernel:
+        try:
+            pm.execute_notebook(
+                notebook,
+                str(out_nb),
+                parameters=parameters,
+                kernel_name=kernel,
+                cwd=str(workdir),
+                progress_bar=progress_bar,
+                log_output=False,
+                execution_timeout=1800,
+            )
+        except PapermillExecutionError as exc:
+            kept = Path(tempfile.gettempdir()) / f"{out_nb.stem}.failed.ipynb"
+            with contextlib.suppress(OSError):
+                shutil.copyfile(out_nb, kept)
+            msg = (
+                f"the report notebook failed in cell [{exc.exec_count}]: {exc.ename}: "
+                f"{_one_line(exc.evalue, 200)} (executed notebook kept at {kept})"
+            )
+            raise ReportError(msg) from None
+    # the executed notebook names the standard kernel, so it opens anywhere
+    import nbformat
+
+    nb = nbformat.read(str(out_nb), as_version=4)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(out_nb))
+
+
+def _render_html(notebook: Path, html: Path) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    html.write_text(body, encoding="utf-8")
+
+
+def _prepare_target(out: Path) -> None:
+    if out.exists():
+        if not out.is_dir():
+            msg = f"output path {str(out)!r} exists and is not a folder; choose another --out."
+            raise ReportError(msg)
+        if any(out.iterdir()) and not (out / SUMMARY_FILE).is_file():
+            msg = (
+                f"output folder {str(out)!r} is not empty and holds no previous report; choose "
+                "another --out (a previous report folder is replaced)."
+            )
+            raise ReportError(msg)
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp`` (both on the same file system: renames only)."""
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except OSError:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_report(
+    year: int,
+    *,
+    data_path: str | Path | None = None,
+    margins_path: str | Path | None = None,
+    previous_data_path: str | Path | None = None,
+    previous_margins_path: str | Path | None = None,
+    output_dir: str | Path | None = None,
+    variance: str = "taylor",
+    n_replicates: int = 200,
+    confidence_level: float = 0.95,
+    seed: int = 20240101,
+    notebook: str | Path | None = None,
+    html: bool = True,
+    progress: Progress | None = None,
+    progress_bar: bool = False,
+) -> ReportResult:
+    """Execute the report notebook of ``year`` and write its outputs into ``output_dir``.
+
+    Parameters
+    ----------
+    year : int
+        Report year (2020–2024).
+    data_path : str or Path, optional
+        A survey file (CSV, Parquet, SPSS, Stata) with the bundled data's columns. default: None,
+        the bundled SYNTHETIC survey of ``year``.
+    margins_path : str or Path, optional
+        Population counts for raking (see :func:`read_margins`). default: None (the bundled margins
+        with the bundled data; no raking with a survey file).
+    previous_data_path, previous_margins_path : str or Path, optional
+        The same for the year before (change section). default: None (bundled SYNTHETIC).
+    output_dir : str or Path, optional
+        Report folder. default: ``reports/<year>`` in the current folder. A previous report there
+        is replaced; any other non-empty folder is refused.
+    variance : {"taylor", "jkn", "bootstrap"}
+        Variance method (see :func:`analyse_survey`). default: "taylor".
+    n_replicates : int
+        Bootstrap replicates (``variance="bootstrap"``). default: 200.
+    confidence_level : float
+        Level of every interval and set. default: 0.95.
+    seed : int
+        Seed of every random step; the same seed gives the same ``summary.json``. default: 20240101.
+    notebook : str or Path, optional
+        Run this notebook instead of the packaged template (it must have a ``parameters`` cell).
+    html : bool
+        Render the HTML report. default: True.
+    progress : callable, optional
+        Called with a short message before each long step. default: None (silent).
+    progress_bar : bool
+        Show papermill's cell progress bar on stderr. default: False.
+
+    Returns
+    -------
+    ReportResult
+
+    Raises
+    ------
+    DGIError
+        Bad input (unknown year, missing or unreadable file, columns that do not match the spec,
+        bad parameters), checked before anything runs.
+    ReportError
+        The notebook failed or the output folder cannot be used. Nothing is left in
+        ``output_dir``.
+
+    Examples
+    --------
+    >>> run_report(2021, output_dir="reports/2021")  # doctest: +SKIP
+    ReportResult(output_dir='reports/2021', html='dgi_report_2021.html', ...)
+    """
+    say = progress or (lambda _msg: None)
+    from dgi_stats._validation import check_choice, check_positive_int, check_probability
+
+    year = _check_year(year)
+    n_replicates = check_positive_int(n_replicates, name="n_replicates", func="run_report", minimum=2)
+    level = check_probability(confidence_level, name="confidence_level", func="run_report")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or int(seed) < 0:
+        msg = f"The 'seed' parameter of run_report must be a non-negative int. Got {seed!r} instead."
+        raise DGIError(msg)
+    check_choice(variance, VARIANCE_METHODS, name="variance", func="run_report")
+    data, margins = _check_inputs(year, data_path, margins_path)
+    prev_data: Path | None = None
+    prev_margins: Path | None = None
+    if previous_data_path is not None or previous_margins_path is not None:
+        if year - 1 not in _years():
+            msg = f"previous-year files were given, but {year - 1} has no DGI specification."
+            raise DGIError(msg)
+        prev_data, prev_margins = _check_inputs(year - 1, previous_data_path, previous_margins_path)
+    if notebook is not None:
+        nb_path = Path(notebook)
+        if not nb_path.is_file():
+            msg = f"notebook not found: {str(nb_path)!r}."
+            raise DGIError(msg)
+        source: Any = str(nb_path.resolve())
+    else:
+        source = report_notebook(year)
+    out = Path(output_dir if output_dir is not None else Path("reports") / str(year)).absolute()
+    _prepare_target(out)
+    try:
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
+    except ImportError:
+        msg = "dgi-stats report needs the notebooks extra: pip install 'dgi-stats[notebooks]'."
+        raise ReportError(msg) from None
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    name = f"dgi_report_{year}"
+    try:
+        (tmp / FIGURES_DIR).mkdir()
+        params = {
+            "year": year,
+            "data_path": None if data is None else str(data),
+            "margins_path": None if margins is None else str(margins),
+            "previous_data_path": None if prev_data is None else str(prev_data),
+            "previous_margins_path": None if prev_margins is None else str(prev_margins),
+            "output_dir": ".",
+            "variance": variance,
+            "n_replicates": n_replicates,
+            "confidence_level": level,
+            "seed": int(seed),
+        }
+        say(f"running the {year} report notebook (about a minute; progress per cell with --progress)")
+        _execute(source, tmp / f"{name}.ipynb", params, tmp, progress_bar=progress_bar)
+        if not (tmp / SUMMARY_FILE).is_file():
+            msg = f"the report notebook ran but wrote no {SUMMARY_FILE}; is it a dgi_stats report?"
+            raise ReportError(msg)
+        if html:
+            say("rendering HTML")
+            _render_html(tmp / f"{name}.ipynb", tmp / f"{name}.html")
+        _move_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    summary = read_json(out / SUMMARY_FILE)
+    figures = tuple(sorted((out / FIGURES_DIR).glob("*.*")))
+    return ReportResult(
+        output_dir=out,
+        notebook=out / f"{name}.ipynb",
+        html=(out / f"{name}.html") if html else None,
+        summary=summary,
+        figures=figures,
+    )
+
+
+# ------------------------------------------------------------------------ notebook helpers
+def read_json(path: str | Path) -> dict[str, Any]:
+    """Read a JSON object (such as ``summary.json``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = write_summary({"year": 2021}, tmp)
+    ...     read_json(p)
+    {'year': 2021}
+    """
+    with Path(path).open(encoding="utf-8") as fh:
+        out = json.load(fh)
+    if not isinstance(out, dict):
+        msg = f"{str(path)!r} does not hold a JSON object."
+        raise DGIError(msg)
+    return out
+
+
+def _jsonable(value: Any, *, digits: int) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v, digits=digits) for k, v in value.items()}
+    if isinstance(value, pd.Series):
+        return {str(k): _jsonable(v, digits=digits) for k, v in value.items()}
+    if isinstance(value, pd.DataFrame):
+        return {str(k): _jsonable(row, digits=digits) for k, row in value.iterrows()}
+    if isinstance(value, list | tuple | np.ndarray | pd.Index):
+        return [_jsonable(v, digits=digits) for v in value]
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        x = float(value)
+        return None if not math.isfinite(x) else round(x, digits)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    msg = f"write_summary cannot store a value of type {type(value).__name__}: {value!r}."
+    raise DGIError(msg)
+
+
+def write_summary(
+    summary: Mapping[str, Any], output_dir: str | Path, *, digits: int = 10
+) -> Path:
+    """Write the headline numbers as ``summary.json``, byte-identical for identical inputs.
+
+    Keys are sorted; floats are rounded to ``digits`` decimals (so that the last bits of a
+    floating-point sum cannot differ between two runs); NaN becomes ``null``; pandas and numpy
+    values become plain JSON.
+
+    Parameters
+    ----------
+    summary : mapping
+        Nested mappings, lists, numbers, strings, Series and DataFrames (by row).
+    output_dir : str or Path
+        Existing folder.
+    digits : int
+        Decimals kept. default: 10.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    DGIError
+        If a value cannot be stored as JSON.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = write_summary({"b": np.float64(1 / 3), "a": [np.int64(2), np.nan]}, tmp, digits=4)
+    ...     p.read_text(encoding="utf-8")
+    '{\\n  "a": [\\n    2,\\n    null\\n  ],\\n  "b": 0.3333\\n}\\n'
+    """
+    folder = Path(output_dir)
+    if not folder.is_dir():
+        msg = f"The 'output_dir' parameter of write_summary must be an existing folder. Got {str(folder)!r}."
+        raise DGIError(msg)
+    payload = _jsonable(summary, digits=digits)
+    path = folder / SUMMARY_FILE
+    path.write_text(
+        json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def package_versions() -> pd.DataFrame:
+    """Versions of Python and of the packages a report depends on.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by package, one column ``version`` ("not installed" when absent).
+
+    Examples
+    --------
+    >>> package_versions().loc["python", "version"] == __import__("platform").python_version()
+    True
+    """
+    rows = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            rows[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            if name == "dgi-stats":
+                import dgi_stats
+
+                rows[name] = f"{dgi_stats.__version__} (not installed; imported from source)"
+            else:
+                rows[name] = "not installed"
+    return pd.DataFrame({"version": pd.Series(rows)}).rename_axis("package")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_provenance(files: Mapping[str, Any]) -> pd.DataFrame:
+    """SHA-256 and size of each input file, so a reader can check the report used the same data.
+
+    Parameters
+    ----------
+    files : mapping
+        Role (for example "survey") -> path, or a packaged resource (``importlib.resources``).
+        A value of None is listed as "not used".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by role; columns ``file``, ``bytes``, ``sha256``.
+
+    Raises
+    ------
+    DGIError
+        If a file does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = pathlib.Path(tmp) / "x.csv"
+    ...     _ = p.write_bytes(b"abc")
+    ...     file_provenance({"survey": p}).loc["survey", "sha256"][:16]
+    'ba7816bf8f01cfea'
+    """
+    rows: list[tuple[str, str, int | None, str | None]] = []
+    for role, path in files.items():
+        if path is None:
+            rows.append((role, "not used", None, None))
+            continue
+        if isinstance(path, str | Path):
+            p = Path(path)
+            if not p.is_file():
+                msg = f"file_provenance: the {role} file {str(p)!r} does not exist."
+                raise DGIError(msg)
+            rows.append((role, p.name, p.stat().st_size, _sha256(p)))
+        else:  # a packaged resource (importlib.resources Traversable)
+            blob = path.read_bytes()
+            rows.append((role, f"{path.name} (bundled)", len(blob), hashlib.sha256(blob).hexdigest()))
+    frame = pd.DataFrame(rows, columns=["role", "file", "bytes", "sha256"]).set_index("role")
+    frame["bytes"] = frame["bytes"].astype("Int64")
+    return frame
+
+
+_BANNER = (
+    '<div style="border:3px solid #000;padding:0.6em 1em;margin:0.5em 0;background:#fff3cd;'
+    'font-weight:bold">{text}</div>'
+)
+
+
+def data_banner(synthetic: bool, *, what: str = "survey") -> Any:
+    """A banner for the report: SYNTHETIC data are flagged in bold wherever they are used.
+
+    Parameters
+    ----------
+    synthetic : bool
+        True when the data are the bundled synthetic survey.
+    what : str
+        What the banner is about. default: "survey".
+
+    Returns
+    -------
+    IPython.display.HTML
+        Displayed as the cell's output (plain text in a terminal).
+
+    Examples
+    --------
+    >>> "SYNTHETIC" in data_banner(True).data
+    True
+    """
+    from IPython.display import HTML
+
+    if synthetic:
+        text = (
+            f"SYNTHETIC DATA: this {what} was simulated by dgi_stats, so that its true scores "
+            "reproduce the published DGI figures (every other true score is invented). It is not "
+            "the DGI's microdata, which are not public. The estimates illustrate the methods and "
+            "must not be cited as DGI results; only the published figures of section 1 are real."
+        )
+    else:
+        text = f"Data: the {what} file given as data_path (see the provenance table)."
+    return HTML(_BANNER.format(text=text))
+
+
+def figure_title(text: str, synthetic: bool) -> str:
+    """A figure title, with a second line "SYNTHETIC data" when the data are synthetic.
+
+    Examples
+    --------
+    >>> figure_title("DGI 2021", True)
+    'DGI 2021\\nSYNTHETIC data: illustration, not DGI results'
+    """
+    return f"{text}\nSYNTHETIC data: illustration, not DGI results" if synthetic else text
+
+
+def show_figure(fig: Figure, name: str, output_dir: str | Path, *, alt_text: str | None = None) -> Any:
+    """Save ``fig`` as ``figures/<name>.png`` and ``.svg`` under ``output_dir`` and return the PNG.
+
+    Returning an :class:`IPython.display.Image` makes the figure the cell's output, so the HTML
+    report embeds it.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+    name : str
+        File name without extension.
+    output_dir : str or Path
+        The report folder (``figures/`` is created inside).
+    alt_text : str, optional
+        Text alternative of the image in the HTML report. default: the name, with spaces.
+
+    Returns
+    -------
+    IPython.display.Image
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile
+    >>> from dgi_stats.plots import dimension_heatmap
+    >>> fig = dimension_heatmap(pd.DataFrame({"d1_participation": [9.4]}, index=["Cô Tô"]))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     show_figure(fig, "heatmap", tmp).format
+    'png'
+    """
+    from IPython.display import Image
+
+    from dgi_stats.plots import save_figure
+
+    folder = Path(output_dir) / FIGURES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = save_figure(fig, folder, name, formats=("png", "svg"))
+    alt = alt_text or name.replace("_", " ")
+    return Image(data=paths[0].read_bytes(), format="png", alt=alt)
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        msg = f"{what} lacks column(s) {missing}."
+        raise DGIError(msg)
+
+
+# ---------------------------------------------------------------------- survey pipeline helpers
+#: Margins the report rakes to (names of :func:`dgi_stats.simulate.frame_margins`).
+RAKING_MARGINS = ("district_sex_age_group", "district_ethnicity")
+#: Variance methods of :func:`analyse_survey`.
+VARIANCE_METHODS = ("taylor", "jkn", "bootstrap")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class SurveyAnalysis:
+    """One year's survey taken through the report's pipeline (design, raking, scores).
+
+    Attributes
+    ----------
+    year : int
+    spec : IndexSpec
+        The year's index specification.
+    data : pandas.DataFrame
+        Respondents as read (never modified).
+    synthetic : bool
+        True for the bundled SYNTHETIC survey.
+    files : dict
+        Role ("survey", "margins") -> the file used (for provenance); None when not used.
+    margins : tuple of pandas.Series
+        Population margins raked to (empty when the survey was not raked).
+    design : SurveyDesign
+        The design with the survey's weights (nonresponse-adjusted when available), before raking
+        (a replicate design unless the variance is by Taylor linearisation).
+    raked : SurveyDesign
+        The design after raking every replicate to ``margins`` (``design`` when not raked).
+    scores : Scores
+        Every measure for every unit with its covariance and replicate estimates.
+    weight_column : str
+        The data column the weights were taken from.
+    """
+
+    year: int
+    spec: Any
+    data: pd.DataFrame
+    synthetic: bool
+    files: dict[str, Any]
+    margins: tuple[pd.Series, ...]
+    design: Any
+    raked: Any
+    scores: Any
+    weight_column: str
+
+    def __repr__(self) -> str:
+        kind = "SYNTHETIC bundled survey" if self.synthetic else "survey file"
+        return (
+            f"SurveyAnalysis({self.year}, {kind}, {len(self.data)} respondents, "
+            f"{self.scores.estimate.shape[0]} units, raked={bool(self.margins)})"
+        )
+
+
+def _bundled_files(year: int) -> dict[str, Any]:
+    """The bundled SYNTHETIC files of ``year`` (importlib.resources Traversables)."""
+    from importlib.resources import files as resource_files
+
+    from dgi_stats.datasets.generate import file_names
+
+    names = file_names(year)
+    folder = resource_files("dgi_stats.datasets").joinpath("synthetic")
+    return {"survey": folder.joinpath(names["respondents"]), "margins": folder.joinpath(names["frame"])}
+
+
+def read_margins(path: str | Path) -> dict[str, pd.Series]:
+    """Population margins from a table of adult counts by district x sex x age group x ethnicity.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV (UTF-8), Parquet or Excel file with columns ``district``, ``sex``, ``age_group``,
+        ``ethnicity`` and ``adults`` (one row per cell or per village x cell, as the bundled frame);
+        the categories must be spelled as in the survey file.
+
+    Returns
+    -------
+    dict of str to pandas.Series
+        The margins of :func:`dgi_stats.simulate.frame_margins`.
+
+    Raises
+    ------
+    DGIError
+        If the file is missing, unreadable or lacks a column.
+    """
+    from dgi_stats.simulate import frame_margins
+
+    frame = _read_table(Path(path), what="margins")
+    need = ["district", "sex", "age_group", "ethnicity", "adults"]
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        msg = (
+            f"margins file {str(path)!r} lacks column(s) {missing}: it needs adult counts with the "
+            f"columns {need}."
+        )
+        raise DGIError(msg)
+    return frame_margins(frame)
+
+
+def _margins_from(obj: Any) -> dict[str, pd.Series]:
+    from dgi_stats.simulate import frame_margins
+
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    if isinstance(obj, pd.DataFrame):
+        return frame_margins(obj)
+    msg = f"unexpected margins object of type {type(obj).__name__}."
+    raise DGIError(msg)
+
+
+def analyse_survey(
+    year: int,
+    *,
+    data_path: str | Path | None = None,
+    margins_path: str | Path | None = None,
+    variance: str = "taylor",
+    n_replicates: int = 200,
+    rng: Any = None,
+) -> SurveyAnalysis:
+    """Take one year's survey through the report's pipeline: design, raking, scores.
+
+    The steps, each a dgi_stats call: read the survey (the bundled SYNTHETIC one when
+    ``data_path`` is None); build a stratified (unit) two-stage (commune, village) design with
+    the nonresponse-adjusted weights (``nr_weight``, else ``design_weight``); rake it to the
+    population margins (unit x sex x age group and unit x ethnicity; the bundled margins with the
+    bundled survey, ``margins_path`` otherwise, no raking when a survey file comes without
+    margins); score every measure of the year's spec with :func:`dgi_stats.estimation.score`.
+
+    Variances are by Taylor linearisation with the raking step residualised (R's ``svyrecvar``
+    after ``rake``), by default. ``variance="jkn"`` (delete-one-PSU jackknife) and
+    ``"bootstrap"`` (Rao–Wu, ``n_replicates``) rake every replicate again; they fail with a clear
+    error when a raking category of a unit occurs in too few PSUs for some replicate to contain
+    it (with the bootstrap, a category found in 2 of 6 communes is missing from about 13 % of the
+    replicates), which is why Taylor is the default.
+
+    Parameters
+    ----------
+    year : int
+        Survey year (its spec is :func:`dgi_stats.datasets.load_spec`).
+    data_path, margins_path : str or Path, optional
+        Survey file and margins file (see :func:`check_survey_file`, :func:`read_margins`).
+    variance : {"taylor", "jkn", "bootstrap"}
+        Variance method. default: "taylor".
+    n_replicates : int
+        Bootstrap replicates (``variance="bootstrap"`` only). default: 200.
+    rng : int, Generator or None
+        Random numbers of the bootstrap. default: None.
+
+    Returns
+    -------
+    SurveyAnalysis
+
+    Raises
+    ------
+    DGIError
+        Bad files or parameters (see the functions called).
+    """
+    from dgi_stats import datasets
+    from dgi_stats._rng import as_generator
+    from dgi_stats._validation import check_choice
+    from dgi_stats.design import SurveyDesign
+    from dgi_stats.estimation import score
+    from dgi_stats.weighting import rake
+
+    year = _check_year(year)
+    gen = as_generator(rng)
+    spec = datasets.load_spec(year)
+    synthetic = data_path is None
+    files: dict[str, Any]
+    if synthetic:
+        data = datasets.load_survey(year)
+        margins_all: dict[str, pd.Series] | None = _margins_from(datasets.load_margins(year))
+        files = _bundled_files(year)
+        if margins_path is not None:
+            margins_all = read_margins(margins_path)
+            files["margins"] = Path(margins_path)
+    else:
+        assert data_path is not None
+        data = check_survey_file(data_path, spec)
+        files = {"survey": Path(data_path), "margins": None}
+        margins_all = None
+        if margins_path is not None:
+            margins_all = read_margins(margins_path)
+            files["margins"] = Path(margins_path)
+    weight_column = "nr_weight" if "nr_weight" in data.columns else "design_weight"
+    unit = spec.unit_column
+    check_choice(variance, VARIANCE_METHODS, name="variance", func="analyse_survey")
+    design = SurveyDesign(
+        data, weights=weight_column, strata=unit, psu="commune_id", ssu="village_id", nest=True
+    )
+    if variance == "jkn":
+        design = design.replicate("jkn")
+    elif variance == "bootstrap":
+        design = design.replicate("bootstrap", n_replicates=n_replicates, rng=gen)
+    margins: tuple[pd.Series, ...] = ()
+    raked = design
+    if margins_all is not None:
+        missing = [m for m in RAKING_MARGINS if m not in margins_all]
+        if missing:
+            msg = f"the margins lack {missing}; they need {list(RAKING_MARGINS)}."
+            raise DGIError(msg)
+        margins = tuple(margins_all[m] for m in RAKING_MARGINS)
+        raked = rake(design, list(margins))
+    label = f"DGI {year}, " + ("SYNTHETIC survey" if synthetic else "survey file")
+    scores = score(raked, spec, by=unit, label=label)
+    return SurveyAnalysis(
+        year=year, spec=spec, data=data, synthetic=synthetic, files=files, margins=margins,
+        design=design, raked=raked, scores=scores, weight_column=weight_column,
+    )
+
+
+# ------------------------------------------------------------------------- report sections
+def spawn_seeds(seed: int, names: Sequence[str]) -> dict[str, np.random.SeedSequence]:
+    """Independent seeds for the named random steps of a report, all derived from ``seed``.
+
+    Each step gets its own stream, so adding or reordering a step never changes the numbers of the
+    others.
+
+    Examples
+    --------
+    >>> seeds = spawn_seeds(1, ["survey", "ranks"])
+    >>> int(np.random.default_rng(seeds["ranks"]).integers(10**6)) == int(
+    ...     np.random.default_rng(spawn_seeds(1, ["survey", "ranks"])["ranks"]).integers(10**6))
+    True
+    """
+    children = np.random.SeedSequence(int(seed)).spawn(len(names))
+    return dict(zip(names, children, strict=True))
+
+
+def input_files(
+    year: int, *, data_path: str | Path | None = None, margins_path: str | Path | None = None
+) -> dict[str, Any]:
+    """The input files a report of ``year`` reads (bundled resources when paths are None).
+
+    Examples
+    --------
+    >>> sorted(input_files(2021))
+    ['margins', 'survey']
+    """
+    year = _check_year(year)
+    if data_path is None:
+        files = _bundled_files(year)
+    else:
+        files = {"survey": Path(data_path), "margins": None}
+    if margins_path is not None:
+        files["margins"] = Path(margins_path)
+    return files
+
+
+def published_figures(year: int, *, index: str = "DGI") -> pd.DataFrame:
+    """The published figures of ``year`` and the year before, with their sources.
+
+    Examples
+    --------
+    >>> pub = published_figures(2021)
+    >>> float(pub.query("unit == 'Uông Bí' and measure == 'total' and year == 2021")["value"].iloc[0])
+    75.24
+    """
+    from dgi_stats.datasets import load_published
+
+    pub = load_published()
+    keep = (pub["index"] == index) & pub["year"].isin([year - 1, year])
+    cols = ["year", "unit", "measure", "value", "rank", "source", "note"]
+    return pub.loc[keep, cols].sort_values(["year", "unit", "measure"], kind="stable").reset_index(drop=True)
+
+
+def _decimals(x: float) -> int:
+    text = repr(float(x))
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
+
+
+def published_arithmetic(year: int) -> pd.DataFrame:
+    """Check the published index arithmetic of ``year`` with dgi_stats' scoring functions.
+
+    Where a unit's eight dimension scores are published, their sum
+    (:func:`dgi_stats.scoring.total_from_dimensions`) is compared with the published total;
+    published totals are turned into the composite % (:func:`dgi_stats.scoring.composite_percent`)
+    and compared with the published composite, rounded as published.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per check: ``check``, ``computed``, ``published``, ``agrees`` (computed rounded to
+        the published decimals equals the published value). Empty when the year has no such
+        figures.
+
+    Examples
+    --------
+    >>> row = published_arithmetic(2021).iloc[0]
+    >>> float(row["computed"]), float(row["published"]), bool(row["agrees"])
+    (75.24, 75.24, True)
+    """
+    from dgi_stats.datasets import load_published, load_spec
+    from dgi_stats.scoring import composite_percent, total_from_dimensions
+
+    pub = load_published()
+    pub = pub.loc[(pub["index"] == "DGI") & (pub["year"] == year)]
+    dims = load_spec(year).dimension_ids
+    rows = []
+    for unit, grp in pub.dropna(subset=["unit"]).groupby("unit", sort=True):
+        vals = grp.set_index("measure")["value"]
+        if set(dims) <= set(vals.index) and "total" in vals.index:
+            total = total_from_dimensions(vals[dims].astype(float))
+            rows.append((f"{unit}: sum of the 8 dimension scores = total", total, float(vals["total"])))
+        if "total" in vals.index and "composite" in vals.index:
+            comp = composite_percent(float(vals["total"]), len(dims))
+            rows.append((f"{unit}: total / 80 x 100 = composite %", comp, float(vals["composite"])))
+    means = pub.loc[pub["unit"].isna()].set_index("measure")["value"]
+    if "mean_total" in means.index and "mean_composite" in means.index:
+        comp = composite_percent(float(means["mean_total"]), len(dims))
+        rows.append(("mean of the units: mean total / 80 x 100 = mean composite %", comp,
+                     float(means["mean_composite"])))
+    out = pd.DataFrame(rows, columns=["check", "computed", "published"])
+    out["agrees"] = [
+        bool(round(float(c), _decimals(p)) == p) for c, p in zip(out["computed"], out["published"], strict=True)
+    ]
+    return out
+
+
+def sample_table(analysis: SurveyAnalysis) -> pd.DataFrame:
+    """Sample and weights per unit: respondents, PSUs, villages, weight sums, effective sizes.
+
+    Columns: ``respondents``, ``communes`` (PSUs), ``villages``, ``adults`` (population, from the
+    margins; NA without margins), ``weight_sum_before`` / ``weight_sum_after`` raking,
+    ``effective_n_before`` / ``effective_n_after`` (Kish), ``weighting_deff_after``.
+    """
+    from dgi_stats.weighting import (
+        kish_effective_sample_size,
+        weight_summary,
+        weighting_design_effect,
+    )
+
+    unit = analysis.spec.unit_column
+    data = analysis.data
+    grouped = data.groupby(unit, sort=True)
+    out = pd.DataFrame(
+        {
+            "respondents": grouped.size(),
+            "communes": grouped["commune_id"].nunique(),
+            "villages": grouped["village_id"].nunique(),
+        }
+    )
+    if analysis.margins:
+        out["adults"] = analysis.margins[0].groupby(level=unit).sum().reindex(out.index).astype("Int64")
+    else:
+        out["adults"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    before = weight_summary(analysis.design, by=unit)
+    after = weight_summary(analysis.raked, by=unit)
+    out["weight_sum_before"] = before["sum"].reindex(out.index)
+    out["weight_sum_after"] = after["sum"].reindex(out.index)
+    for col, value in (
+        ("effective_n_before", kish_effective_sample_size(analysis.design, by=unit)),
+        ("effective_n_after", kish_effective_sample_size(analysis.raked, by=unit)),
+        ("weighting_deff_after", weighting_design_effect(analysis.raked, by=unit)),
+    ):
+        out[col] = pd.Series(value).reindex(out.index)
+    return out.reindex(_unit_order(out.index)).rename_axis("unit")
+
+
+def _unit_order(index: pd.Index) -> pd.Index:
+    """Units in the catalogue order (cities, towns, districts), unknown names after, as given."""
+    from dgi_stats.units import UNITS
+
+    known = [u.name for u in UNITS if u.name in set(index)]
+    rest = [u for u in index if u not in set(known)]
+    return pd.Index(known + rest, name=index.name)
+
+
+def weighting_table(analysis: SurveyAnalysis) -> pd.DataFrame:
+    """Share of women and of the Kinh majority per unit: sample, weighted before and after raking,
+    population.
+
+    Raking is meant to move the weighted shares onto the population shares; the table shows it did.
+    Columns ``<group>_<stage>`` with group ``female`` / ``kinh`` and stage ``sample`` (unweighted),
+    ``before`` (survey weights), ``after`` (raked weights), ``population`` (from the margins; NaN
+    without margins), in %.
+    """
+    unit = analysis.spec.unit_column
+    data = analysis.data
+    w_before = pd.Series(np.asarray(analysis.design.weights, dtype=float), index=data.index)
+    w_after = pd.Series(np.asarray(analysis.raked.weights, dtype=float), index=data.index)
+    cols: dict[str, pd.Series] = {}
+    margins = {tuple(m.index.names): m for m in analysis.margins}
+    for group, column, level in (("female", "sex", "female"), ("kinh", "ethnicity", "kinh")):
+        if column not in data.columns:
+            continue
+        flag = (data[column] == level).astype(float)
+        g = data[unit]
+        cols[f"{group}_sample"] = flag.groupby(g).mean() * 100
+        for stage, w in (("before", w_before), ("after", w_after)):
+            cols[f"{group}_{stage}"] = (flag * w).groupby(g).sum() / w.groupby(g).sum() * 100
+        pop = None
+        for names, m in margins.items():
+            if column in names:
+                pop = m.groupby(level=[unit, column]).sum()
+        if pop is not None:
+            share = pop.xs(level, level=column) / pop.groupby(level=unit).sum() * 100
+            cols[f"{group}_population"] = share.astype(float)
+        else:
+            cols[f"{group}_population"] = pd.Series(np.nan, index=cols[f"{group}_sample"].index)
+    out = pd.DataFrame(cols)
+    return out.reindex(_unit_order(out.index)).rename_axis("unit")
+
+
+def item_nonresponse(analysis: SurveyAnalysis, *, top: int | None = 10) -> pd.DataFrame:
+    """Missing answers per indicator, by reason, counted (never dropped), most missing first.
+
+    Columns: ``item``, ``dont_know``, ``refused``, ``blank``, ``not_applicable``, ``answered``,
+    ``missing_pct`` (don't know + refused + blank, as % of those asked). ``top`` keeps the first
+    rows (None: all).
+    """
+    scored = analysis.spec.score_items(analysis.data)
+    miss = scored.missing.copy()
+    asked = len(analysis.data) - miss["not_applicable"]
+    missing = miss["dont_know"] + miss["refused"] + miss["blank"]
+    item_of = {ind.id: ind.item for d in analysis.spec.dimensions for s in d.subdimensions
+               for ind in s.indicators}
+    miss.insert(0, "item", [item_of.get(i, "") for i in miss.index])
+    miss["answered"] = asked - missing
+    miss["missing_pct"] = (missing / asked.where(asked > 0) * 100).astype(float)
+    miss = miss.sort_values("missing_pct", ascending=False, kind="stable")
+    return miss if top is None else miss.head(top)
+
+
+def results_table(
+    scores: Any, *, confidence_level: float = 0.95, measures: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Every dimension, the total and the composite % per unit as "estimate [low, high]" text.
+
+    Parameters
+    ----------
+    scores : Scores
+    confidence_level : float
+        Level of the intervals (t with the design df). default: 0.95.
+    measures : sequence of str, optional
+        default: the dimensions, ``total`` and ``composite``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Units (catalogue order) x measures, strings such as ``"9.44 [9.31, 9.57]"``.
+    """
+    if measures is None:
+        measures = [m for m in scores.measures if _is_dimension(m)] + ["total", "composite"]
+    ci = scores.select(measures=list(measures)).confidence_interval(confidence_level)
+    text = (
+        ci["estimate"].map("{:.2f}".format) + " ["
+        + ci["ci_low"].map("{:.2f}".format) + ", " + ci["ci_high"].map("{:.2f}".format) + "]"
+    )
+    wide = text.unstack("measure").reindex(columns=list(measures))
+    return wide.reindex(_unit_order(wide.index)).rename_axis("unit")
+
+
+def _is_dimension(measure: Any) -> bool:
+    return bool(re.match(r"^d\d+_(?!s\d+(_|$))[a-z][a-z0-9_]*$", str(measure)))
+
+
+def truth_table(analysis: SurveyAnalysis, *, confidence_level: float = 0.95) -> pd.DataFrame | None:
+    """For the SYNTHETIC survey: the total's estimate and interval beside the true population total.
+
+    The simulator knows the truth, so the reader can see intervals at work. Returns None for a
+    survey file (whose truth is unknown).
+
+    Columns: ``estimate``, ``ci_low``, ``ci_high``, ``true_total``, ``covered``.
+    """
+    if not analysis.synthetic:
+        return None
+    from dgi_stats.datasets import load_true_scores
+
+    truth = load_true_scores(analysis.year, measures="all")["total"]
+    ci = analysis.scores["total"].confidence_interval(confidence_level).droplevel("measure")
+    out = ci[["estimate", "ci_low", "ci_high"]].copy()
+    out["true_total"] = truth.reindex(out.index).astype(float)
+    out["covered"] = (out["ci_low"] <= out["true_total"]) & (out["true_total"] <= out["ci_high"])
+    return out.reindex(_unit_order(out.index)).rename_axis("unit")
+
+
+def focus_units(year: int, scores: Any) -> list[str]:
+    """Units a report looks at closely: those with a published figure for ``year`` or the year
+    before, and the unit with the highest estimated total.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dgi_stats.scores import Scores
+    >>> s = Scores.from_estimates(pd.DataFrame({"total": [70.0, 71.0]}, index=["Uông Bí", "Cô Tô"]),
+    ...                           pd.DataFrame({"total": [1.0, 1.0]}, index=["Uông Bí", "Cô Tô"]))
+    >>> focus_units(2021, s)
+    ['Uông Bí', 'Cô Tô']
+    """
+    from dgi_stats.datasets import load_published
+
+    pub = load_published()
+    sel = pub.loc[(pub["index"] == "DGI") & pub["year"].isin([year - 1, year])]
+    names = [u for u in pd.unique(sel["unit"].dropna()) if u in set(scores.units)]
+    best = str(scores.estimate["total"].idxmax())
+    return list(dict.fromkeys([*map(str, names), best]))
+
+
+def rank_table(
+    marginal: Any,
+    simultaneous: Any,
+    *,
+    probabilities: Any = None,
+    bands: pd.Series | None = None,
+) -> pd.DataFrame:
+    """One row per unit (best first): total, rank, marginal and simultaneous rank sets, P(1st).
+
+    Parameters
+    ----------
+    marginal, simultaneous : RankConfidenceSets
+        From :func:`dgi_stats.ranks.rank_confidence_sets` with ``simultaneous=False`` / ``True``.
+    probabilities : RankProbabilities, optional
+        From :func:`dgi_stats.ranks.rank_probabilities` (adds its ``top_k`` columns, descriptive).
+    bands : pandas.Series, optional
+        Performance band of each unit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``total``, ``std_error``, ``rank``, ``marginal_lower``, ``marginal_upper``,
+        ``simultaneous_lower``, ``simultaneous_upper`` and optionally ``p_top_1`` ... and ``band``.
+    """
+    m = marginal.to_frame()
+    s = simultaneous.to_frame().reindex(m.index)
+    out = pd.DataFrame(
+        {
+            "total": m["estimate"],
+            "std_error": m["std_error"],
+            "rank": m["rank"].astype(int),
+            "marginal_lower": m["lower"].astype(int),
+            "marginal_upper": m["upper"].astype(int),
+            "simultaneous_lower": s["lower"].astype(int),
+            "simultaneous_upper": s["upper"].astype(int),
+        },
+        index=m.index,
+    )
+    if probabilities is not None:
+        topk = probabilities.top_k.reindex(out.index)
+        for col in topk.columns:
+            out[f"p_{col}"] = topk[col].astype(float)
+    if bands is not None:
+        out["band"] = bands.reindex(out.index)
+    out.index.name = "unit"
+    return out
+
+
+CHANGE_COLUMNS = (
+    "score_before", "score_after", "score_change", "score_change_ci_low", "score_change_ci_high",
+    "score_change_pvalue", "score_change_pvalue_holm", "rank_before", "rank_after",
+    "places_gained", "places_gained_lower", "places_gained_upper", "pvalue",
+)
+
+
+def change_table(test: Any) -> pd.DataFrame:
+    """The score change and the rank change of every unit from a rank-change test, best first.
+
+    Parameters
+    ----------
+    test : RankChangeTest
+        From :func:`dgi_stats.ranks.rank_change_test` (all units, simultaneous).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`CHANGE_COLUMNS` that the test reports, sorted by rank after.
+    """
+    table = test.to_frame()
+    cols = [c for c in CHANGE_COLUMNS if c in table.columns]
+    out = table[cols].sort_values("rank_after", kind="stable")
+    out.index.name = "unit"
+    return out
+
+
+def _fmt_p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def rank_change_statement(test: Any, unit: str, *, year: int, synthetic: bool) -> str:
+    """A paragraph (Markdown) answering "is this unit's rank change real?", with every number.
+
+    It reports the three lines of the methods notes: the score change with its interval and
+    p-value; the rank change with its lower confidence bound on places gained (a rise is
+    established only when that bound is at least 1); and the published ranks, when there are any.
+
+    Parameters
+    ----------
+    test : RankChangeTest
+        A test of ``unit`` named in advance (``rank_change_test(..., unit=unit)``), or of all units.
+    unit : str
+        The unit.
+    year : int
+        The second year of the comparison.
+    synthetic : bool
+        Whether the surveys are the bundled SYNTHETIC ones (said in the text).
+    """
+    from dgi_stats.datasets import load_published
+
+    row = test.to_frame().loc[unit]
+    level = round(test.coverage * 100)
+    lo, hi = row["score_change_ci_low"], row["score_change_ci_high"]
+    gained = int(row["places_gained"])
+    lower = int(row["places_gained_lower"])
+    data = "the bundled SYNTHETIC surveys" if synthetic else "the survey files"
+    pub = load_published()
+    pub = pub.loc[(pub["index"] == "DGI") & (pub["unit"] == unit) & (pub["measure"] == "rank")]
+    ranks = {int(y): int(r) for y, r in zip(pub["year"], pub["rank"], strict=True) if pd.notna(r)}
+    lines = []
+    if year - 1 in ranks and year in ranks:
+        lines.append(
+            f"**Published:** {unit} ranked {ranks[year - 1]} in {year - 1} and {ranks[year]} in "
+            f"{year} ({ranks[year - 1] - ranks[year]:+d} places)."
+        )
+    lines.append(
+        f"**Score ({data}):** the total went from {row['score_before']:.2f} to "
+        f"{row['score_after']:.2f}, a change of {row['score_change']:+.2f} points ({level} % CI "
+        f"{lo:+.2f} to {hi:+.2f}; {_fmt_p(float(row['score_change_pvalue']))})."
+    )
+    verdict = (
+        f"a rise is established: {unit} gained at least {lower} place{'s' if lower != 1 else ''} "
+        f"({level} % lower confidence bound)"
+        if lower >= 1
+        else f"a rise in rank **cannot be established** at the {100 - level} % level: the "
+        f"{level} % lower confidence bound on places gained is {lower} (it must be at least 1)"
+    )
+    lines.append(
+        f"**Rank ({data}):** {int(row['rank_before'])} in {year - 1} → {int(row['rank_after'])} in "
+        f"{year} ({gained:+d} places); {verdict}; p-value for \"the rank improved\": "
+        f"{float(row['pvalue']):.3f}."
+    )
+    return "\n\n".join(lines)
+
+
+def _pair(a: Any, b: Any) -> list[Any]:
+    return [a, b]
+
+
+def build_summary(
+    analysis: SurveyAnalysis,
+    *,
+    confidence_level: float,
+    seed: int,
+    marginal: Any,
+    simultaneous: Any,
+    probabilities: Any = None,
+    movers: Any = None,
+    focus: Any = None,
+    uncertainty: Any = None,
+    bands: Any = None,
+    planning: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The headline numbers of a report, as a JSON-ready dict (see :func:`write_summary`).
+
+    Parameters
+    ----------
+    analysis : SurveyAnalysis
+    confidence_level : float
+    seed : int
+    marginal, simultaneous : RankConfidenceSets
+    probabilities : RankProbabilities, optional
+    movers : RankChangeTest, optional
+        All units, simultaneous.
+    focus : RankChangeTest, optional
+        One unit named in advance (2021: Uông Bí).
+    uncertainty : UncertaintyResult, optional
+    bands : PerformanceBands, optional
+    planning : mapping, optional
+        Planning numbers to store as they are (see :func:`planning_summary`).
+
+    Returns
+    -------
+    dict
+        Keys ``year``, ``data``, ``synthetic``, ``inputs`` (SHA-256 per file), ``seed``,
+        ``confidence_level``, ``variance``, ``respondents``, ``units`` (per unit: total and
+        composite with intervals, rank, marginal and simultaneous rank sets, probability of
+        ranking 1st, robustness median rank and 5–95 % band), ``change`` (per unit),
+        ``focus`` and ``planning`` when given.
+    """
+    import dgi_stats
+
+    scores = analysis.scores
+    ci = scores.select(measures=["total", "composite"]).confidence_interval(confidence_level)
+    prov = file_provenance(analysis.files)
+    m = marginal.to_frame()
+    s = simultaneous.to_frame()
+    units: dict[str, Any] = {}
+    for u in _unit_order(scores.units):
+        t = ci.loc[(u, "total")]
+        c = ci.loc[(u, "composite")]
+        entry: dict[str, Any] = {
+            "total": t["estimate"],
+            "total_ci": _pair(t["ci_low"], t["ci_high"]),
+            "composite": c["estimate"],
+            "composite_ci": _pair(c["ci_low"], c["ci_high"]),
+            "rank": int(m.loc[u, "rank"]),
+            "rank_set_marginal": _pair(int(m.loc[u, "lower"]), int(m.loc[u, "upper"])),
+            "rank_set_simultaneous": _pair(int(s.loc[u, "lower"]), int(s.loc[u, "upper"])),
+        }
+        if probabilities is not None:
+            for col in probabilities.top_k.columns:
+                entry[f"p_{col}"] = float(probabilities.top_k.loc[u, col])
+        if bands is not None:
+            entry["band"] = int(bands.band.loc[u])
+        if uncertainty is not None:
+            st = uncertainty.statistics
+            entry["robust_median_rank"] = float(st.loc[u, "median"])
+            entry["robust_rank_band_5_95"] = _pair(float(st.loc[u, "q5"]), float(st.loc[u, "q95"]))
+        units[str(u)] = entry
+    out: dict[str, Any] = {
+        "year": analysis.year,
+        "data": "bundled SYNTHETIC survey" if analysis.synthetic else "survey file",
+        "synthetic": analysis.synthetic,
+        "inputs": {str(k): v for k, v in prov["sha256"].items()},
+        "dgi_stats_version": dgi_stats.__version__,
+        "seed": int(seed),
+        "confidence_level": float(confidence_level),
+        "variance": scores.method,
+        "respondents": len(analysis.data),
+        "units": units,
+    }
+    if uncertainty is not None:
+        out["robust_mean_abs_rank_shift"] = float(uncertainty.rank_shift.mean())
+    if movers is not None:
+        tab = change_table(movers)
+        out["change"] = {
+            str(u): {
+                "score_change": row["score_change"],
+                "score_change_ci": _pair(row["score_change_ci_low"], row["score_change_ci_high"]),
+                "score_change_pvalue_holm": row.get("score_change_pvalue_holm", np.nan),
+                "rank_before": int(row["rank_before"]),
+                "rank_after": int(row["rank_after"]),
+                "places_gained": int(row["places_gained"]),
+                "places_gained_bounds": _pair(int(row["places_gained_lower"]),
+                                              int(row["places_gained_upper"])),
+            }
+            for u, row in tab.iterrows()
+        }
+    if focus is not None:
+        row = focus.to_frame().iloc[0]
+        unit = str(focus.to_frame().index[0])
+        out["focus"] = {
+            "unit": unit,
+            "score_change": row["score_change"],
+            "score_change_ci": _pair(row["score_change_ci_low"], row["score_change_ci_high"]),
+            "score_change_pvalue": row["score_change_pvalue"],
+            "rank_before": int(row["rank_before"]),
+            "rank_after": int(row["rank_after"]),
+            "places_gained": int(row["places_gained"]),
+            "places_gained_lower": int(row["places_gained_lower"]),
+            "rank_rise_established": bool(int(row["places_gained_lower"]) >= 1),
+            "pvalue_rank_improved": row["pvalue"],
+        }
+    if planning is not None:
+        out["planning"] = dict(planning)
+    return out
+
+
+def summary_table(summary: Mapping[str, Any]) -> pd.DataFrame:
+    """The per-unit headline numbers of a summary as a table, best rank first."""
+    rows = {}
+    for unit, e in summary["units"].items():
+        row = {
+            "total": e["total"],
+            "total_ci": f"[{e['total_ci'][0]:.2f}, {e['total_ci'][1]:.2f}]",
+            "rank": e["rank"],
+            "rank_set_marginal": f"{e['rank_set_marginal'][0]}–{e['rank_set_marginal'][1]}",
+            "rank_set_simultaneous": (
+                f"{e['rank_set_simultaneous'][0]}–{e['rank_set_simultaneous'][1]}"
+            ),
+        }
+        if "p_top_1" in e:
+            row["p_rank_1"] = e["p_top_1"]
+        if "robust_median_rank" in e:
+            band = e["robust_rank_band_5_95"]
+            row["robust_rank_5_95"] = f"{band[0]:g}–{band[1]:g}"
+        change = summary.get("change", {}).get(unit)
+        if change is not None:
+            row["score_change"] = change["score_change"]
+            row["places_gained"] = change["places_gained"]
+        rows[unit] = row
+    out = pd.DataFrame.from_dict(rows, orient="index").sort_values("rank", kind="stable")
+    out.index.name = "unit"
+    return out
+
+
+# ------------------------------------------------------------------------ PAPI case study
+PAPI_FILE = "PAPI_2011-2016.xlsx"
+
+
+def find_papi_file(papi_path: str | Path | None = None) -> Path | None:
+    """Locate the official PAPI 2011–2016 workbook, or return None when it is absent.
+
+    The workbook is not bundled (it is the PAPI team's publication). With ``papi_path`` only that
+    path is tried. Otherwise: ``$DGI_STATS_SHARED/data/papi/``, then ``shared/data/papi/`` beside
+    the current folder and each of its parents (a checkout's ``../shared``).
+
+    Examples
+    --------
+    >>> find_papi_file("no/such/file.xlsx") is None
+    True
+    """
+    if papi_path is not None:
+        p = Path(papi_path)
+        return p if p.is_file() else None
+    candidates = []
+    env = os.environ.get("DGI_STATS_SHARED")
+    if env:
+        candidates.append(Path(env) / "data" / "papi" / PAPI_FILE)
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        candidates.append(folder / "shared" / "data" / "papi" / PAPI_FILE)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def papi_dimensions(papi: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Provinces (Vietnamese names) x the six dimension scores of one PAPI year (2011–2016).
+
+    Provinces without scores that year (Bắc Giang and Đồng Tháp in 2014) are left out; the
+    DataFrame's ``attrs["excluded"]`` lists them.
+    """
+    sel = papi.loc[(papi["year"] == year) & (papi["level"] == "dimension")]
+    if sel.empty:
+        msg = f"papi_dimensions: no dimension scores for year {year}."
+        raise DGIError(msg)
+    wide = sel.pivot(index="province_vi", columns="measure", values="value")
+    wide = wide[sorted(wide.columns)]
+    missing = wide.index[wide.isna().any(axis=1)]
+    out = wide.drop(index=missing)
+    out.index.name = "province"
+    out.columns.name = None
+    out.attrs["excluded"] = [str(m) for m in missing]
+    return out
+
+
+def papi_scheme_ranks(
+    papi: pd.DataFrame,
+    province: str = "Quảng Ninh",
+    *,
+    schemes: Mapping[str, Any] | None = None,
+    aggregations: Sequence[str] = ("arithmetic", "geometric"),
+    bod_ratio_bound: float = 2.0,
+) -> pd.DataFrame:
+    """One province's rank each year under several weighting schemes and aggregations.
+
+    For each year the six dimension scores of every province go through
+    :func:`dgi_stats.composite.scenario_ranks`; the row for ``province`` is kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Years x scenarios (``"<scheme> / <aggregation>"``), plus ``published_total`` (the sum of the
+        dimensions as published, ``equal / arithmetic`` ranks it) and ``n_provinces``.
+    """
+    from dgi_stats.composite import scenario_ranks
+
+    sch = dict(schemes) if schemes is not None else {
+        "equal": "equal", "factor analysis": "factor_analysis", "benefit of the doubt": "bod",
+    }
+    rows = {}
+    for year in sorted(pd.unique(papi["year"])):
+        dims = papi_dimensions(papi, int(year))
+        table = scenario_ranks(dims, schemes=sch, aggregations=list(aggregations),
+                               bod_ratio_bound=bod_ratio_bound)
+        ranks = table.xs("rank", axis=1, level="value")
+        row: dict[str, Any] = {
+            f"{col[0]} / {col[1]}": ranks.loc[province, col]
+            for col in ranks.columns.to_list() if col[0] != "nominal"
+        }
+        total = papi.loc[(papi["year"] == year) & (papi["level"] == "total")]
+        row["published_total"] = float(total.set_index("province_vi").loc[province, "value"])
+        row["n_provinces"] = len(dims)
+        rows[int(year)] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "year"
+    return out
+
+
+def papi_total_check(papi: pd.DataFrame) -> pd.DataFrame:
+    """Per PAPI year: the largest |published total − sum of the dimensions| over the provinces.
+
+    Uses :func:`dgi_stats.scoring.total_from_dimensions`. Columns ``provinces``,
+    ``max_abs_difference``.
+    """
+    from dgi_stats.scoring import total_from_dimensions
+
+    rows = {}
+    for year in sorted(pd.unique(papi["year"])):
+        dims = papi_dimensions(papi, int(year))
+        total = papi.loc[(papi["year"] == year) & (papi["level"] == "total")]
+        published = total.set_index("province_vi")["value"].reindex(dims.index).astype(float)
+        computed = total_from_dimensions(dims)
+        rows[int(year)] = {
+            "provinces": len(dims),
+            "max_abs_difference": float((published - computed).abs().max()),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "year"
+    return out
+
+
+def scenario_table(scenarios: pd.DataFrame) -> pd.DataFrame:
+    """Ranks of :func:`dgi_stats.composite.scenario_ranks` as integers, one column per scenario
+    (``"<scheme> / <aggregation>"``), units by nominal rank.
+    """
+    ranks = scenarios.xs("rank", axis=1, level="value")
+    out = pd.DataFrame(
+        {(f"{col[0]} / {col[1]}" if col[1] else col[0]): ranks[col] for col in ranks.columns.to_list()},
+        index=ranks.index,
+    )
+    out = out.astype("Int64").sort_values(out.columns[0], kind="stable")
+    out.index.name = "unit"
+    return out
+
+
+# ------------------------------------------------------------------------------- planning
+def detectable_change_table(
+    scores: Any,
+    *,
+    size_factors: Sequence[float] = (1, 2, 4, 8),
+    power: float = 0.8,
+    confidence_level: float = 0.95,
+    measure: str = "total",
+) -> pd.DataFrame:
+    """The score change detectable next year with ``power``, for the current sample and larger ones.
+
+    Uses :func:`dgi_stats.ranks.detectable_change` (two-sided z test of the change between two
+    independent years) with both years' standard errors equal to this year's, divided by
+    ``sqrt(k)`` for a sample ``k`` times as large (the same design with ``k`` times as many
+    communes, villages and respondents, so that the design effect stays the same).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per factor ``k``: ``respondents_per_unit`` (mean), and the detectable change of
+        ``measure`` for the median unit and for the least precise unit.
+    """
+    from dgi_stats.ranks import detectable_change
+
+    se = scores.std_error[measure]
+    n = float(np.mean(np.asarray(scores.n, dtype=float))) if scores.n is not None else np.nan
+    rows = {}
+    for k in size_factors:
+        scaled = se / np.sqrt(float(k))
+        mdc = detectable_change(scaled, scaled, power=power, alpha=1 - confidence_level)
+        rows[float(k)] = {
+            "respondents_per_unit": float(n) * float(k),
+            "detectable_change_median_unit": float(np.median(np.asarray(mdc, dtype=float))),
+            "detectable_change_least_precise_unit": float(np.max(np.asarray(mdc, dtype=float))),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "sample_size_factor"
+    return out
+
+
+def planning_truth(analysis: SurveyAnalysis, measure: str = "total") -> pd.Series:
+    """The scores a planning simulation starts from: the true scores for the SYNTHETIC survey
+    (known to the simulator), the estimates for a survey file."""
+    if analysis.synthetic:
+        from dgi_stats.datasets import load_true_scores
+
+        truth = load_true_scores(analysis.year, measures="all")[measure]
+        return truth.reindex(analysis.scores.units).astype(float).rename(measure)
+    return analysis.scores.estimate[measure].astype(float)
+
+
+def published_change(unit: str, year: int, measure: str = "total") -> float:
+    """The published change of ``measure`` for ``unit`` from ``year - 1`` to ``year``.
+
+    Examples
+    --------
+    >>> published_change("Uông Bí", 2021)
+    6.31
+    """
+    from dgi_stats.datasets import load_published
+
+    pub = load_published()
+    sel = pub.loc[(pub["index"] == "DGI") & (pub["unit"] == unit) & (pub["measure"] == measure)]
+    values = dict(zip(sel["year"].astype(int), sel["value"].astype(float), strict=True))
+    if year not in values or year - 1 not in values:
+        msg = f"no published {measure} of {unit!r} for both {year - 1} and {year}."
+        raise DGIError(msg)
+    after, before = values[year], values[year - 1]
+    digits = max(_decimals(after), _decimals(before))
+    return round(after - before, digits)
+
+
+def rank_rise_power(
+    before: SurveyAnalysis,
+    *,
+    unit: str,
+    delta: float,
+    size_factors: Sequence[float] = (1, 4, 16),
+    confidence_level: float = 0.95,
+    n_sims: int = 30,
+    rng: Any = None,
+) -> pd.DataFrame:
+    """Power to establish a unit's rank rise for samples ``k`` times the current one.
+
+    The first year's truth is :func:`planning_truth` of ``before`` (the simulator's true totals for
+    the SYNTHETIC survey, the estimates otherwise) and its covariance that of ``before``'s totals.
+    For each ``k``, :func:`dgi_stats.ranks.rank_set_change_probability` simulates both years
+    (``unit`` gains ``delta`` points in the second year, everything else fixed) with the covariance
+    divided by ``k`` (the same design with ``k`` times as many communes, villages and respondents),
+    and runs the rank-change test with the unit named in advance.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``k``: ``respondents_per_unit``, ``std_error`` (of the unit), the true places
+        gained, ``power_rise`` (the rise is established) with its Monte Carlo SE, and
+        ``power_score`` (the score change is significant).
+    """
+    from dgi_stats._rng import as_generator
+    from dgi_stats.ranks import rank_set_change_probability
+
+    gen = as_generator(rng)
+    truth = planning_truth(before)
+    cov = before.scores.for_measure("total")[1]
+    n_per_unit = float(before.data.groupby(before.spec.unit_column).size().mean())
+    rows = {}
+    for k in size_factors:
+        res = rank_set_change_probability(
+            truth, cov / float(k), unit=unit, delta=float(delta), coverage=confidence_level,
+            n_sims=n_sims, rng=gen,
+        )
+        t = res.table.iloc[0]
+        rows[float(k)] = {
+            "respondents_per_unit": float(n_per_unit) * float(k),
+            "std_error": float(np.sqrt(cov.loc[unit, unit] / float(k))),
+            "true_places_gained": int(t["true_places_gained"]),
+            "power_rise": float(t["power_rise"]),
+            "power_rise_se": float(t["power_rise_se"]),
+            "power_score": float(t["score_power"]),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "sample_size_factor"
+    return out
+
+
+def planning_statement(
+    table: pd.DataFrame, *, unit: str, delta: float, power: float = 0.8, synthetic: bool = True
+) -> str:
+    """A sentence (Markdown) with the sample size at which the rise would be established."""
+    reached = table.loc[table["power_rise"] >= power]
+    places = int(table["true_places_gained"].iloc[0])
+    base = (
+        f"A true rise of {delta:.2f} points, which moves {unit} up {places} places, is established by "
+        f"the rank-change test"
+    )
+    first = table.iloc[0]
+    now = (
+        f" with probability {first['power_rise']:.2f} at the current sample "
+        f"(about {first['respondents_per_unit']:.0f} respondents per unit)"
+    )
+    if reached.empty:
+        last = table.iloc[-1]
+        tail = (
+            f"; even at about {last['respondents_per_unit']:.0f} respondents per unit the "
+            f"probability is only {last['power_rise']:.2f}, below {power:.0%}."
+        )
+    else:
+        row = reached.iloc[0]
+        tail = (
+            f"; {power:.0%} power needs about {row['respondents_per_unit']:.0f} respondents per "
+            f"unit (power {row['power_rise']:.2f} ± {row['power_rise_se']:.2f} by simulation)."
+        )
+    note = " (Simulated from the SYNTHETIC survey's design.)" if synthetic else ""
+    return base + now + tail + note
+
+
+def planning_summary(
+    scores: Any, *, confidence_level: float = 0.95, rise_power: pd.DataFrame | None = None,
+    power: float = 0.8,
+) -> dict[str, Any]:
+    """Planning numbers for ``summary.json``: detectable changes and, optionally, rise power.
+
+    Returns
+    -------
+    dict
+        ``detectable_change`` (by respondents per unit: median and least precise unit), and with
+        ``rise_power`` (:func:`rank_rise_power`): ``rank_rise_power`` (power by respondents per
+        unit) and ``respondents_per_unit_for_power`` (the first size reaching ``power``; None when
+        none does).
+    """
+    mdc = detectable_change_table(scores, confidence_level=confidence_level, power=power)
+    out: dict[str, Any] = {
+        "power": power,
+        "detectable_change": {
+            f"{row['respondents_per_unit']:.0f}": {
+                "median_unit": row["detectable_change_median_unit"],
+                "least_precise_unit": row["detectable_change_least_precise_unit"],
+            }
+            for _, row in mdc.iterrows()
+        },
+    }
+    if rise_power is not None:
+        out["rank_rise_power"] = {
+            f"{row['respondents_per_unit']:.0f}": row["power_rise"] for _, row in rise_power.iterrows()
+        }
+        reached = rise_power.loc[rise_power["power_rise"] >= power]
+        out["respondents_per_unit_for_power"] = (
+            None if reached.empty else float(reached["respondents_per_unit"].iloc[0])
+        )
+    return out

@@ -1,0 +1,54 @@
+"""Write the report notebooks from the template in ``dgi_stats.report_template``.
+
+The five annual reports (``dgi_report_2020.ipynb`` ... ``dgi_report_2024.ipynb``) and the PAPI case
+study come from one template inside the package, so they cannot drift apart and an installed
+dgi_stats can run any of them (``dgi-stats report <year>``). Edit the template, then run from the
+repository root::
+
+    python notebooks/_make_notebooks.py           # rewrite the notebooks
+    python notebooks/_make_notebooks.py --check   # exit 1 if a notebook differs from the template
+
+The notebooks are written without outputs; regenerating gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dgi_stats.datasets import available_years
+from dgi_stats.report_template import build_papi_notebook, build_report_notebook, notebook_text
+
+HERE = Path(__file__).resolve().parent
+
+
+def expected() -> dict[str, str]:
+    """File name -> the text the template gives."""
+    out = {f"dgi_report_{y}.ipynb": notebook_text(build_report_notebook(y)) for y in available_years()}
+    out["papi_case_study.ipynb"] = notebook_text(build_papi_notebook())
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only check; exit 1 on a difference")
+    args = parser.parse_args(argv)
+    stale = []
+    for name, text in expected().items():
+        path = HERE / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        stale.append(name)
+        if not args.check:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.name}")
+    if args.check and stale:
+        print(f"out of date: {', '.join(stale)}; run python notebooks/_make_notebooks.py")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""The report notebooks: committed without outputs, generated from one template, reproducible.
+
+Default run: static checks of every notebook, the reproducibility of a report's random steps
+in-process, and the PAPI notebook's clean stop when the workbook is absent. The full executions
+(every annual report twice with the same seed, identical summary.json; the PAPI case study on the
+real data) are marked ``notebook``: ``pytest -m notebook tests/test_notebooks.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from dgi_stats import report
+from dgi_stats.datasets import available_years
+from dgi_stats.report_template import build_papi_notebook, build_report_notebook, notebook_text
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+YEARS = list(available_years())
+REQUIRED_PARAMETERS = {
+    "year", "data_path", "margins_path", "output_dir", "n_replicates", "confidence_level", "seed",
+}
+ALL_NOTEBOOKS = [f"dgi_report_{y}.ipynb" for y in YEARS] + ["papi_case_study.ipynb"]
+
+
+def _read(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(str(NOTEBOOKS / name), as_version=4)
+
+
+def _code(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_report_years_are_2020_to_2024() -> None:
+    assert YEARS == [2020, 2021, 2022, 2023, 2024]
+
+
+@pytest.mark.parametrize("name", ALL_NOTEBOOKS)
+def test_committed_notebook_has_no_outputs_and_is_valid(name: str) -> None:
+    nb = _read(name)
+    nbformat.validate(nb)
+    for cell in _code(nb):
+        assert cell.outputs == [], f"{name}: a code cell has outputs"
+        assert cell.execution_count is None, f"{name}: a code cell has an execution count"
+    assert "widgets" not in nb.metadata
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_committed_report_is_the_template(year: int) -> None:
+    text = (NOTEBOOKS / f"dgi_report_{year}.ipynb").read_text(encoding="utf-8")
+    assert text == notebook_text(build_report_notebook(year)), (
+        "the notebook differs from dgi_stats.report_template; run python notebooks/_make_notebooks.py"
+    )
+
+
+def test_committed_papi_notebook_is_the_template() -> None:
+    text = (NOTEBOOKS / "papi_case_study.ipynb").read_text(encoding="utf-8")
+    assert text == notebook_text(build_papi_notebook())
+
+
+@pytest.mark.parametrize("name", ALL_NOTEBOOKS)
+def test_parameters_cell_holds_literals_only(name: str) -> None:
+    first = _code(_read(name))[0]
+    assert first.metadata.get("tags") == ["parameters"]
+    tree = ast.parse(first.source)
+    names = set()
+    for node in tree.body:
+        assert isinstance(node, ast.Assign), ast.dump(node)
+        assert len(node.targets) == 1, ast.dump(node)
+        assert isinstance(node.targets[0], ast.Name)
+        assert isinstance(node.value, ast.Constant), f"{name}: {ast.unparse(node)} is not a literal"
+        names.add(node.targets[0].id)
+    if name.startswith("dgi_report"):
+        assert names >= REQUIRED_PARAMETERS
+        year = int(name[11:15])
+        assert f"year = {year}" in first.source
+        assert "data_path = None" in first.source
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_report_structure(year: int) -> None:
+    nb = _read(f"dgi_report_{year}.ipynb")
+    code = _code(nb)
+    assert "package_versions()" in code[1].source
+    assert "file_provenance(" in code[1].source
+    text = "\n".join(c.source for c in nb.cells)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for heading in ("## 1. Published figures", "## 2. Data and design", "## 3. Results",
+                    "## 4. Ranks", "## 5. Change", "## 6. Robustness", "## 7. Planning",
+                    "## 8. Summary", "Running this report on the official data"):
+        assert heading in markdown, heading
+    assert text.count("data_banner(") >= 4  # the SYNTHETIC banner wherever results are shown
+    assert "write_summary(" in code[-1].source
+    # narration and calls: no statistics written in the notebook
+    for cell in code:
+        for banned in ("import numpy", "import scipy", "import statsmodels", ".mean(", ".std(",
+                       "np."):
+            assert banned not in cell.source, (year, banned)
+    has_change = "rank_change_test(previous.scores" in text
+    assert has_change == (year > 2020)
+    assert ("Uông Bí's published rise" in text) == (year == 2021)
+
+
+def test_papi_notebook_stops_cleanly_without_the_workbook(tmp_path: Path) -> None:
+    import papermill as pm
+
+    out = tmp_path / "papi.ipynb"
+    with report._kernel_for_this_python() as kernel:
+        pm.execute_notebook(
+            str(NOTEBOOKS / "papi_case_study.ipynb"), str(out), kernel_name=kernel,
+            parameters={"papi_path": str(tmp_path / "absent.xlsx"), "output_dir": str(tmp_path)},
+            progress_bar=False, cwd=str(tmp_path),
+        )
+    nb = nbformat.read(str(out), as_version=4)
+    outputs = [o for c in _code(nb) for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    texts = [o.get("data", {}).get("text/markdown", "") for o in outputs]
+    assert any("was not found" in t for t in texts)
+    assert not (tmp_path / "figures").exists()
+
+
+def test_random_steps_of_a_report_are_reproducible(tmp_path: Path) -> None:
+    # The random steps of a report (rank sets, rank probabilities, uncertainty analysis) give the
+    # same summary.json for the same seed; the full two-run check is under the notebook marker.
+    from dgi_stats import composite
+    from dgi_stats.ranks import rank_confidence_sets
+    from dgi_stats.ranks.descriptive import rank_probabilities
+
+    analysis = report.analyse_survey(2023)
+
+    def run(seed: int, folder: Path) -> bytes:
+        seeds = report.spawn_seeds(seed, ["ranks", "probabilities", "uncertainty"])
+        marginal = rank_confidence_sets(analysis.scores, simultaneous=False, rng=seeds["ranks"],
+                                        n_resamples=2000)
+        simultaneous = rank_confidence_sets(analysis.scores, simultaneous=True,
+                                            rng=seeds["ranks"], n_resamples=2000)
+        probs = rank_probabilities(analysis.scores, n_draws=2000, rng=seeds["probabilities"])
+        factors = [composite.weight_noise_factor(
+            composite.equal_weights(analysis.spec.dimension_ids), n_sets=20,
+            rng=seeds["uncertainty"])]
+        ua = composite.uncertainty_analysis(analysis.scores, factors=factors, n_runs=200,
+                                            rng=seeds["uncertainty"])
+        summary = report.build_summary(analysis, confidence_level=0.95, seed=seed,
+                                       marginal=marginal, simultaneous=simultaneous,
+                                       probabilities=probs, uncertainty=ua)
+        folder.mkdir()
+        return report.write_summary(summary, folder).read_bytes()
+
+    first = run(11, tmp_path / "a")
+    assert run(11, tmp_path / "b") == first
+    assert run(12, tmp_path / "c") != first  # the seed matters (the test can fail)
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("year", YEARS)
+def test_report_runs_and_is_reproducible(year: int, tmp_path: Path) -> None:
+    durations = []
+    results = []
+    for run in ("first", "second"):
+        start = time.perf_counter()
+        results.append(report.run_report(year, output_dir=tmp_path / run, seed=7))
+        durations.append(time.perf_counter() - start)
+    a, b = results
+    assert (a.output_dir / "summary.json").read_bytes() == (b.output_dir / "summary.json").read_bytes()
+    assert {p.name for p in a.figures} == {p.name for p in b.figures}
+    html = a.html.read_text(encoding="utf-8")
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in html
+    assert "Traceback" not in html
+    print(f"dgi_report_{year}: {durations[0]:.0f} s and {durations[1]:.0f} s")
+
+
+@pytest.mark.notebook
+def test_papi_case_study_on_the_real_data(shared_dir: Path, tmp_path: Path) -> None:
+    import papermill as pm
+
+    workbook = shared_dir / "data" / "papi" / "PAPI_2011-2016.xlsx"
+    if not workbook.is_file():
+        pytest.skip("PAPI workbook absent")
+    out = tmp_path / "papi.ipynb"
+    with report._kernel_for_this_python() as kernel:
+        pm.execute_notebook(
+            str(NOTEBOOKS / "papi_case_study.ipynb"), str(out), kernel_name=kernel,
+            parameters={"papi_path": str(workbook), "output_dir": str(tmp_path), "n_runs": 300},
+            progress_bar=False, cwd=str(tmp_path),
+        )
+    nb = nbformat.read(str(out), as_version=4)
+    outputs = [o for c in _code(nb) for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert (tmp_path / "figures" / "papi_2016_uncertainty.png").is_file()
