@@ -9,7 +9,20 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from dgi_stats import datasets
+from dgi_stats import composite, datasets, plots, ranks, report, simulate, testing, weighting
+from dgi_stats.design import SurveyDesign
+from dgi_stats.estimation import (
+    SurveyEstimate,
+    ciprop,
+    contrast,
+    mean,
+    quantile,
+    ratio,
+    score,
+    total,
+    ttest,
+    var,
+)
 from dgi_stats.exceptions import (
     ConvergenceWarning,
     DegenerateReplicateWarning,
@@ -20,29 +33,105 @@ from dgi_stats.exceptions import (
     UnknownUnitError,
 )
 from dgi_stats.io import read_survey
+from dgi_stats.ranks import (
+    RankChangeTest,
+    RankConfidenceSets,
+    detectable_change,
+    kww_confidence_sets,
+    p_scores,
+    pairwise_comparisons,
+    performance_bands,
+    rank_change_test,
+    rank_confidence_sets,
+    rank_probabilities,
+    rank_set_change_probability,
+    required_sample_size,
+    tau_best,
+    tau_worst,
+)
 from dgi_stats.scores import Scores
 from dgi_stats.scoring import composite_percent, rank, total_from_dimensions, unit_scores
+from dgi_stats.simulate import simulate_estimates, simulate_population, simulate_survey
 from dgi_stats.spec import IndexSpec, IndicatorScores
 from dgi_stats.units import match_unit, units_frame
+from dgi_stats.weighting import (
+    CalibrationResult,
+    RakingResult,
+    calibrate,
+    design_weights,
+    kish_effective_sample_size,
+    nonresponse_adjust,
+    poststratify,
+    rake,
+    trim_weights,
+    weight_summary,
+    weighting_design_effect,
+)
 
 __all__ = [
+    "CalibrationResult",
     "ConvergenceWarning",
     "DGIError",
     "DegenerateReplicateWarning",
     "IndexSpec",
     "IndicatorScores",
     "MissingDataWarning",
+    "RakingResult",
+    "RankChangeTest",
+    "RankConfidenceSets",
     "Scores",
     "SingletonPSUError",
     "SpecError",
+    "SurveyDesign",
+    "SurveyEstimate",
     "UnknownUnitError",
     "__version__",
-    "datasets",
+    "calibrate",
+    "ciprop",
+    "composite",
     "composite_percent",
+    "contrast",
+    "datasets",
+    "design_weights",
+    "detectable_change",
+    "kish_effective_sample_size",
+    "kww_confidence_sets",
     "match_unit",
+    "mean",
+    "nonresponse_adjust",
+    "p_scores",
+    "pairwise_comparisons",
+    "performance_bands",
+    "plots",
+    "poststratify",
+    "quantile",
+    "rake",
     "rank",
+    "rank_change_test",
+    "rank_confidence_sets",
+    "rank_probabilities",
+    "rank_set_change_probability",
+    "ranks",
+    "ratio",
     "read_survey",
+    "report",
+    "required_sample_size",
+    "score",
+    "simulate",
+    "simulate_estimates",
+    "simulate_population",
+    "simulate_survey",
+    "tau_best",
+    "tau_worst",
+    "testing",
+    "total",
     "total_from_dimensions",
+    "trim_weights",
+    "ttest",
     "unit_scores",
     "units_frame",
+    "var",
+    "weight_summary",
+    "weighting",
+    "weighting_design_effect",
 ]

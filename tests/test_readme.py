@@ -9,7 +9,7 @@ from tests.conftest import REPO
 
 def _readme_commands() -> list[str]:
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    return re.findall(r"```bash\n(.+?)\n```", text, flags=re.S)
+    return re.findall(r"```bash\n(.+?)\n```", text, flags=re.DOTALL)
 
 
 def test_readme_opens_with_report_and_test_commands():
@@ -32,3 +32,14 @@ def test_ci_installs_and_tests_exactly_as_the_readme_says():
     assert install is not None
     assert f'pip install --quiet -e "{install.group(1)}"' in ci
     assert "\npytest\n" in ci
+
+
+def test_readme_quick_start_runs(capsys):
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.+?)\n```", text, flags=re.DOTALL)
+    assert blocks, "the README has a Python quick start"
+    namespace: dict[str, object] = {}
+    exec(compile(blocks[0], "README.md", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "Uông Bí" in out
+    assert "ci_high" in out
