@@ -118,17 +118,20 @@ def test_geometric_zero_error_in_ua(table):
         )
 
 
-def test_sobol_indices_linear_model():
-    # y = x1 + 2 x2 with x ~ U(0, 1): S1 = 1/5, S2 = 4/5, no interactions
-    gen = np.random.default_rng(20240101)
-    n = 4096
+def _linear_model_runs(gen: np.random.Generator, n: int) -> np.ndarray:
+    """y = x1 + 2 x2, x ~ U(0, 1), over the Saltelli blocks A, B, AB_1, AB_2 (n runs each)."""
     a, b = gen.random((n, 2)), gen.random((n, 2))
     blocks = [a, b]
     for i in range(2):
         ab = a.copy()
         ab[:, i] = b[:, i]
         blocks.append(ab)
-    y = np.concatenate([m[:, 0] + 2 * m[:, 1] for m in blocks])
+    return np.concatenate([m[:, 0] + 2 * m[:, 1] for m in blocks])
+
+
+def test_sobol_indices_linear_model():
+    # y = x1 + 2 x2 with x ~ U(0, 1): S1 = 1/5, S2 = 4/5, no interactions
+    y = _linear_model_runs(np.random.default_rng(20240101), 4096)
     out = C.sobol_indices(y, 2, n_resamples=200, rng=1)
     assert out["first_order"].to_numpy() == pytest.approx([0.2, 0.8], abs=0.04)
     assert out["total_order"].to_numpy() == pytest.approx([0.2, 0.8], abs=0.03)
@@ -141,13 +144,7 @@ def _coverage(n_rep: int, n: int, seed: int) -> np.ndarray:
     hits = np.zeros((n_rep, 2, 2), dtype=bool)
     truth = np.array([0.2, 0.8])
     for r in range(n_rep):
-        a, b = gen.random((n, 2)), gen.random((n, 2))
-        blocks = [a, b]
-        for i in range(2):
-            ab = a.copy()
-            ab[:, i] = b[:, i]
-            blocks.append(ab)
-        y = np.concatenate([m[:, 0] + 2 * m[:, 1] for m in blocks])
+        y = _linear_model_runs(gen, n)
         out = C.sobol_indices(y, 2, n_resamples=300, confidence_level=0.9, rng=gen)
         hits[r, 0] = (out["first_order_low"] <= truth) & (truth <= out["first_order_high"])
         hits[r, 1] = (out["total_order_low"] <= truth) & (truth <= out["total_order_high"])

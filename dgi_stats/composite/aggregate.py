@@ -15,6 +15,8 @@ import pandas as pd
 from scipy import optimize, sparse
 
 from dgi_stats._results import frame_repr
+from dgi_stats._validation import check_choice
+from dgi_stats.composite._common import weighted_mean
 from dgi_stats.composite.normalise import _as_table
 from dgi_stats.composite.weights import Hierarchy, check_weights
 from dgi_stats.exceptions import DGIError
@@ -86,12 +88,7 @@ def aggregate(
     [2.14, 6.0]
     """
     func = "aggregate"
-    if not isinstance(method, str) or method not in AGGREGATION_METHODS:
-        msg = (
-            f"The 'method' parameter of {func} must be one of "
-            f"{', '.join(repr(m) for m in AGGREGATION_METHODS)}. Got {method!r} instead."
-        )
-        raise DGIError(msg)
+    check_choice(method, AGGREGATION_METHODS, name="method", func=func)
     x = _as_table(data, func)
     w = check_weights(weights, list(x.columns), func=func)
     if method == "generalised":
@@ -135,19 +132,11 @@ def aggregate(
     ww = np.where(avail, wv, 0.0)
     wsum = ww.sum(axis=1)
     xs = np.where(used, vals, 1.0)  # components with zero weight never enter a log or a ratio
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if method == "arithmetic":
-            out = (ww * xs).sum(axis=1) / wsum
-        elif method == "geometric":
-            out = np.exp((ww * np.log(xs)).sum(axis=1) / wsum)
-        elif method == "harmonic":
-            out = wsum / (ww / xs).sum(axis=1)
-        elif method == "generalised":
-            pp = float(p)  # type: ignore[arg-type]
-            out = ((ww * xs**pp).sum(axis=1) / wsum) ** (1.0 / pp)
-        else:  # minimum over the components with positive weight
-            out = np.where(used, vals, np.inf).min(axis=1)
-            out[~used.any(axis=1)] = np.nan
+    if method == "minimum":  # minimum over the components with positive weight
+        out = np.where(used, vals, np.inf).min(axis=1)
+        out[~used.any(axis=1)] = np.nan
+    else:
+        out = weighted_mean(ww, xs, wsum, method, None if p is None else float(p))
     out = np.where(wsum > 0, out, np.nan)
     if min_share is not None:
         share = avail.mean(axis=1)

@@ -13,9 +13,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dgi_stats._validation import check_choice
 from dgi_stats.exceptions import DGIError
 
 __all__ = ["NORMALISATION_METHODS", "competition_rank", "normalise"]
+
+# Methods that are ratios of raw values: turning an indicator round (x -> -x) makes no sense for them.
+_RATIO_METHODS = (
+    "fraction_of_max",
+    "ratio_to_mean",
+    "ratio_to_best",
+    "ratio_to_worst",
+    "difference_from_mean",
+    "difference_from_worst",
+    "above_below_mean",
+)
 
 NORMALISATION_METHODS = (
     "none",
@@ -31,26 +43,7 @@ NORMALISATION_METHODS = (
     "distance_to_target",
     "distance_to_reference",
     "distance_to_max",
-    "fraction_of_max",
-    "ratio_to_mean",
-    "ratio_to_best",
-    "ratio_to_worst",
-    "difference_from_mean",
-    "difference_from_worst",
-    "above_below_mean",
-)
-
-# Methods that are ratios of raw values: turning an indicator round (x -> -x) makes no sense for them.
-_RATIO_METHODS = frozenset(
-    {
-        "fraction_of_max",
-        "ratio_to_mean",
-        "ratio_to_best",
-        "ratio_to_worst",
-        "difference_from_mean",
-        "difference_from_worst",
-        "above_below_mean",
-    }
+    *_RATIO_METHODS,
 )
 
 # Handbook Table 15 categorical scale: percentile (100 rank / n) thresholds -> score.
@@ -193,12 +186,7 @@ def normalise(
     [1.0, 5.5, 10.0]
     """
     func = "normalise"
-    if not isinstance(method, str) or method not in NORMALISATION_METHODS:
-        msg = (
-            f"The 'method' parameter of {func} must be one of "
-            f"{', '.join(repr(m) for m in NORMALISATION_METHODS)}. Got {method!r} instead."
-        )
-        raise DGIError(msg)
+    check_choice(method, NORMALISATION_METHODS, name="method", func=func)
     x = _as_table(data, func)
     dirs = _directions(direction, x.columns, func)
     lo, hi = _check_range(output_range, func)

@@ -37,6 +37,7 @@ import pandas as pd
 from dgi_stats._results import Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._validation import check_positive_int, check_probability
+from dgi_stats.composite._common import weighted_mean
 from dgi_stats.composite.aggregate import AGGREGATION_METHODS, aggregate
 from dgi_stats.composite.normalise import _as_table, competition_rank, normalise
 from dgi_stats.composite.weights import (
@@ -342,7 +343,7 @@ def _normalise_stack(x: np.ndarray, spec: Any, columns: list[Any], direction: An
 
 def _aggregate_stack(x: np.ndarray, w: np.ndarray, spec: Any, p_run: np.ndarray | None) -> np.ndarray:
     """Aggregate runs x units x columns with per-run weights (runs x columns)."""
-    opts: dict[str, Any] = {"method": spec} if isinstance(spec, str) else dict(spec)
+    opts = _method_options(spec)
     method = opts.get("method", "arithmetic")
     if method not in AGGREGATION_METHODS and method != "bod":
         msg = f"aggregation alternative {method!r} must be one of {AGGREGATION_METHODS} or 'bod'."
@@ -392,22 +393,10 @@ def _aggregate_stack(x: np.ndarray, w: np.ndarray, spec: Any, p_run: np.ndarray 
             "that excludes 0 (for example {'method': 'minmax', 'output_range': (1, 100)})."
         )
         raise DGIError(msg)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if method == "arithmetic":
-            out = (wa * xs).sum(axis=2) / wsum
-        elif method == "geometric":
-            out = np.exp((wa * np.log(xs)).sum(axis=2) / wsum)
-        elif method == "harmonic":
-            out = wsum / (wa / xs).sum(axis=2)
-        elif method == "generalised":
-            pp = np.asarray(p, dtype=float)
-            pz = np.isclose(pp, 0.0)
-            safe = np.where(pz, 1.0, pp)
-            gen_ = ((wa * xs**safe[..., None]).sum(axis=2) / wsum) ** (1.0 / safe)
-            geo = np.exp((wa * np.log(xs)).sum(axis=2) / wsum)
-            out = np.where(pz, geo, gen_)
-        else:
-            out = np.where(avail & (ww > 0), x, np.inf).min(axis=2)
+    if method == "minimum":
+        out = np.where(avail & (ww > 0), x, np.inf).min(axis=2)
+    else:
+        out = weighted_mean(wa, xs, wsum, method, p)
     return np.where(wsum > 0, out, np.nan)
 
 
@@ -497,6 +486,20 @@ def _data_alt(alt: Any, base: pd.DataFrame) -> np.ndarray:
     return arr
 
 
+def _base_table(data: pd.DataFrame | Scores, measures: Sequence[str] | None, func: str) -> pd.DataFrame:
+    """The unit x component table analysed: a Scores' estimates or the checked DataFrame."""
+    if isinstance(data, Scores):
+        meas = list(measures) if measures is not None else _default_measures(data)
+        return data.estimate[meas].astype(float)
+    base = _as_table(data, func)
+    return base[list(measures)] if measures is not None else base
+
+
+def _method_options(spec: Any) -> dict[str, Any]:
+    """A method name or a mapping of options (with "method") as a dict of keyword arguments."""
+    return {"method": spec} if isinstance(spec, str) else dict(spec)
+
+
 def _build_model(
     data: pd.DataFrame | Scores,
     factors: Sequence[Factor],
@@ -509,13 +512,7 @@ def _build_model(
     measures: Sequence[str] | None,
     func: str,
 ) -> _Model:
-    if isinstance(data, Scores):
-        meas = list(measures) if measures is not None else _default_measures(data)
-        base = data.estimate[meas].astype(float)
-    else:
-        base = _as_table(data, func)
-        if measures is not None:
-            base = base[list(measures)]
+    base = _base_table(data, measures, func)
     if hierarchy is not None:
         leaves = hierarchy.leaves
         if sorted(map(str, leaves)) != sorted(map(str, base.columns)):
@@ -554,6 +551,32 @@ def _default_measures(scores: Scores) -> list[str]:
     sub = re.compile(r"d\d+_s\d+(_i\d+)?")
     dims = [c for c in scores.measures if re.match(r"d\d+_", str(c)) and not sub.fullmatch(str(c))]
     return dims if dims else [c for c in scores.measures if c not in ("total", "composite")]
+
+
+def _with_sampling_factor(
+    data: Any,
+    factors: Sequence[Factor],
+    *,
+    sampling: bool | None,
+    method: str,
+    n_draws: int,
+    measures: Sequence[str] | None,
+    gen: np.random.Generator,
+) -> list[Factor]:
+    """``factors`` as a list, led by a sampling-error factor when ``data`` is a Scores and asked for.
+
+    ``sampling=None`` adds it unless a factor already has the role "data".
+    """
+    facs = list(factors)
+    if isinstance(data, Scores):
+        if sampling is None:
+            sampling = not any(f.role == "data" for f in facs)
+        if sampling:
+            meas = list(measures) if measures is not None else _default_measures(data)
+            facs.insert(
+                0, sampling_factor(data, n_draws=n_draws, method=method, measures=meas, rng=gen)
+            )
+    return facs
 
 
 # ---------------------------------------------------------------------------- rank statistics
@@ -723,16 +746,13 @@ def uncertainty_analysis(
     n_runs = check_positive_int(n_runs, name="n_runs", func=func)
     gen = as_generator(rng)
     state = generator_state(gen)
-    facs = list(factors)
-    if isinstance(data, Scores):
-        if sampling is None:
-            sampling = not any(f.role == "data" for f in facs)
-        if sampling:
-            meas = list(measures) if measures is not None else _default_measures(data)
-            facs.insert(0, sampling_factor(data, n_draws=n_runs, method=sampling_method, measures=meas, rng=gen))
-    elif sampling:
+    if not isinstance(data, Scores) and sampling:
         msg = f"{func}: sampling=True needs a Scores object as 'data'."
         raise DGIError(msg)
+    facs = _with_sampling_factor(
+        data, factors, sampling=sampling, method=sampling_method, n_draws=n_runs,
+        measures=measures, gen=gen,
+    )
     model = _build_model(
         data, facs, weights=weights, hierarchy=hierarchy, direction=direction,
         normalisation=normalisation, aggregation=aggregation, measures=measures, func=func,
@@ -965,13 +985,10 @@ def sensitivity_analysis(
     n = check_positive_int(n_base, name="n_base", func=func, minimum=2)
     gen = as_generator(rng)
     state = generator_state(gen)
-    facs = list(factors)
-    if isinstance(data, Scores):
-        if sampling is None:
-            sampling = not any(f.role == "data" for f in facs)
-        if sampling:
-            meas = list(measures) if measures is not None else _default_measures(data)
-            facs.insert(0, sampling_factor(data, n_draws=n_draws, method=sampling_method, measures=meas, rng=gen))
+    facs = _with_sampling_factor(
+        data, factors, sampling=sampling, method=sampling_method, n_draws=n_draws,
+        measures=measures, gen=gen,
+    )
     model = _build_model(
         data, facs, weights=weights, hierarchy=hierarchy, direction=direction,
         normalisation=normalisation, aggregation=aggregation, measures=measures, func=func,
@@ -1084,14 +1101,8 @@ def scenario_ranks(
     [1.0, 2.0, 3.0]
     """
     func = "scenario_ranks"
-    if isinstance(data, Scores):
-        meas = list(measures) if measures is not None else _default_measures(data)
-        base = data.estimate[meas].astype(float)
-    else:
-        base = _as_table(data, func)
-        if measures is not None:
-            base = base[list(measures)]
-    opts = {"method": normalisation} if isinstance(normalisation, str) else dict(normalisation)
+    base = _base_table(data, measures, func)
+    opts = _method_options(normalisation)
     norm = normalise(base, direction=direction, **opts) if opts.get("method", "none") != "none" else base
     sch = dict(schemes) if schemes is not None else {"equal": "equal"}
     cols: dict[tuple[str, str, str], pd.Series] = {}
@@ -1113,12 +1124,12 @@ def scenario_ranks(
         else:
             w = check_weights(spec, list(norm.columns), func=func)
         for agg in aggregations:
-            aopts = {"method": agg} if isinstance(agg, str) else dict(agg)
+            aopts = _method_options(agg)
             label = _label(agg, 0)
             ranks[(name, label)] = competition_rank(aggregate(norm, w, **aopts))
     nom_key = (nominal[0], _label(nominal[1], 0))
     if nom_key not in ranks:
-        aopts = {"method": nominal[1]} if isinstance(nominal[1], str) else dict(nominal[1])
+        aopts = _method_options(nominal[1])
         wn = equal_weights(norm) if nominal[0] == "equal" else check_weights(sch[nominal[0]], list(norm.columns))
         nom = competition_rank(aggregate(norm, wn, **aopts))
     else:

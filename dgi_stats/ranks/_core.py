@@ -32,6 +32,7 @@ __all__ = [
     "is_diagonal",
     "pair_sd",
     "pair_t",
+    "std_errors",
     "stepdown",
 ]
 
@@ -73,6 +74,16 @@ def competition_rank(theta: FloatArray) -> np.ndarray:
 def is_diagonal(cov: FloatArray) -> bool:
     """True when every off-diagonal entry of ``cov`` is exactly zero."""
     return bool(np.count_nonzero(cov) == np.count_nonzero(np.diagonal(cov)))
+
+
+def std_errors(cov: FloatArray) -> FloatArray:
+    """Standard errors sqrt(Σ_aa) (negative rounding noise on the diagonal read as 0)."""
+    return np.sqrt(np.clip(np.diag(cov), 0.0, None))
+
+
+def _inverse_sd(s: FloatArray) -> FloatArray:
+    """1/s elementwise, 0 where s = 0 (a pair with no sampling variance adds nothing to a max)."""
+    return np.where(s > 0, 1.0 / np.where(s > 0, s, 1.0), 0.0)
 
 
 def pair_sd(cov: FloatArray) -> FloatArray:
@@ -248,9 +259,7 @@ def _pair_list(mask: BoolArray, sd: FloatArray) -> tuple[np.ndarray, np.ndarray,
     ia = np.concatenate([ia1, ia2])
     ib = np.concatenate([ib1, ib2])
     sym = np.concatenate([np.ones(ia1.size, bool), np.zeros(ia2.size, bool)])
-    s = sd[ia, ib]
-    inv = np.where(s > 0, 1.0 / np.where(s > 0, s, 1.0), 0.0)
-    return ia, ib, inv, sym
+    return ia, ib, _inverse_sd(sd[ia, ib]), sym
 
 
 def _max_pruned_diag(z: FloatArray, se: FloatArray, mask: BoolArray, k_top: int = 48) -> FloatArray:
@@ -384,8 +393,7 @@ class MonteCarloMaxLaw:
         inv = np.empty(m)
         for g, sd in enumerate(self.sd):
             sel = gs == g
-            s = sd[ia[sel], ib[sel]]
-            inv[sel] = np.where(s > 0, 1.0 / np.where(s > 0, s, 1.0), 0.0)
+            inv[sel] = _inverse_sd(sd[ia[sel], ib[sel]])
         col_chunk = max(1, min(n, _CHUNK // max(m, 1)))
         for c0 in range(0, n, col_chunk):
             cs = slice(c0, c0 + col_chunk)
@@ -455,6 +463,23 @@ def stepdown(
     return StepdownResult(rejected, tuple(crit), margin)
 
 
+def _pairs_by_t(
+    t: Sequence[FloatArray], family: Sequence[BoolArray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, FloatArray]:
+    """The pairs of the family as (block, a, b, T) arrays, in decreasing order of T (stable)."""
+    gs_l, ia_l, ib_l, tl = [], [], [], []
+    for g, (tg, f) in enumerate(zip(t, family)):
+        a, b = np.nonzero(f)
+        gs_l.append(np.full(a.size, g))
+        ia_l.append(a)
+        ib_l.append(b)
+        tl.append(np.asarray(tg[a, b], dtype=float))
+    gs, ia, ib = np.concatenate(gs_l), np.concatenate(ia_l), np.concatenate(ib_l)
+    tv = np.concatenate(tl)
+    order = np.argsort(-tv, kind="stable")
+    return gs[order], ia[order], ib[order], tv[order]
+
+
 def adjusted_pvalues(
     t: Sequence[FloatArray], family: Sequence[BoolArray], law: MaxLaw
 ) -> list[FloatArray]:
@@ -464,16 +489,7 @@ def adjusted_pvalues(
     rejected at level α iff its adjusted p-value ``max_{i <= l} (1 − F_{I_i}(t_(i)))`` is below α,
     where ``I_i`` is the family without the i pairs of largest T. Entries outside the family are NaN.
     """
-    gs_l, ia_l, ib_l = [], [], []
-    for g, f in enumerate(family):
-        a, b = np.nonzero(f)
-        gs_l.append(np.full(a.size, g))
-        ia_l.append(a)
-        ib_l.append(b)
-    gs, ia, ib = np.concatenate(gs_l), np.concatenate(ia_l), np.concatenate(ib_l)
-    tv = np.array([t[g][a, b] for g, a, b in zip(gs, ia, ib)], dtype=float)
-    order = np.argsort(-tv, kind="stable")
-    gs, ia, ib, tv = gs[order], ia[order], ib[order], tv[order]
+    gs, ia, ib, tv = _pairs_by_t(t, family)
     if isinstance(law, MonteCarloMaxLaw):
         raw = law.suffix_cdf(gs, ia, ib, tv)
     else:
@@ -499,22 +515,11 @@ def count_pvalue(
     order of T): ``max_{i < need} (1 − F_{I_i}(t_(i)))``. Terms whose Bonferroni bound
     ``|I_i|·(1 − Φ(t_(i)))`` cannot exceed the running maximum are skipped (they cannot change it).
     """
-    tv = np.sort(np.concatenate([tg[f] for tg, f in zip(t, family)]))[::-1]
     if need <= 0:
         return 0.0
+    gs, ia, ib, tv = _pairs_by_t(t, family)
     if need > tv.size:
         return 1.0
-    gs_l, ia_l, ib_l, tl = [], [], [], []
-    for g, (tg, f) in enumerate(zip(t, family)):
-        a, b = np.nonzero(f)
-        gs_l.append(np.full(a.size, g))
-        ia_l.append(a)
-        ib_l.append(b)
-        tl.append(tg[a, b])
-    gs, ia, ib = np.concatenate(gs_l), np.concatenate(ia_l), np.concatenate(ib_l)
-    tv = np.concatenate(tl)
-    order = np.argsort(-tv, kind="stable")
-    gs, ia, ib, tv = gs[order], ia[order], ib[order], tv[order]
     m = tv.size
     best = 0.0
     for i in range(need - 1, -1, -1):

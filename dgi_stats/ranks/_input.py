@@ -10,9 +10,10 @@ import pandas as pd
 from dgi_stats._typing import FloatArray
 from dgi_stats._validation import check_covariance
 from dgi_stats.exceptions import DGIError
+from dgi_stats.ranks._core import std_errors
 from dgi_stats.scores import Scores
 
-__all__ = ["RankInput", "prepare"]
+__all__ = ["RankInput", "prepare", "replicate_columns"]
 
 
 class RankInput:
@@ -28,7 +29,16 @@ class RankInput:
     @property
     def se(self) -> FloatArray:
         """Standard errors."""
-        return np.sqrt(np.clip(np.diag(self.cov), 0.0, None))
+        return std_errors(self.cov)
+
+
+def replicate_columns(replicates: pd.DataFrame, units: pd.Index, *, func: str) -> FloatArray:
+    """The columns of ``replicates`` (replicates x units) for ``units``, in their order, as floats."""
+    missing = [u for u in units if u not in replicates.columns]
+    if missing:
+        msg = f"The 'replicates' parameter of {func} has no column for unit(s) {missing}."
+        raise DGIError(msg)
+    return replicates.loc[:, list(units)].to_numpy(dtype=float)
 
 
 def _cov_from_replicates(
@@ -45,11 +55,7 @@ def _cov_from_replicates(
             f"Got {type(replicates).__name__} instead."
         )
         raise DGIError(msg)
-    missing = [u for u in units if u not in replicates.columns]
-    if missing:
-        msg = f"The 'replicates' parameter of {func} has no column for unit(s) {missing}."
-        raise DGIError(msg)
-    reps = replicates.loc[:, list(units)].to_numpy(dtype=float)
+    reps = replicate_columns(replicates, units, func=func)
     n_rep = reps.shape[0]
     if n_rep < 2 or not np.isfinite(reps).all():
         msg = f"The 'replicates' parameter of {func} needs >= 2 rows of finite replicate estimates."

@@ -40,10 +40,11 @@ from dgi_stats.ranks._core import (
     is_diagonal,
     pair_sd,
     pair_t,
+    std_errors,
     stepdown,
 )
 from dgi_stats.ranks._input import RankInput, prepare
-from dgi_stats.ranks.confidence_sets import family_masks, gaussian_draws, unit_major
+from dgi_stats.ranks.confidence_sets import family_masks, gaussian_draws, rank_bounds, unit_major
 from dgi_stats.scores import Scores
 from dgi_stats.units import match_unit
 
@@ -229,7 +230,7 @@ def _laws(
 ) -> MaxLaw:
     if method == "exact":
         assert j is not None
-        return ExactMaxLaw([np.sqrt(np.clip(np.diag(c), 0, None)) for c in covs], j)
+        return ExactMaxLaw([std_errors(c) for c in covs], j)
     assert gen is not None
     draws = [unit_major(gaussian_draws(c, n, gen)) for c in covs]
     diag = [np.sqrt(np.diag(c)) if is_diagonal(c) else None for c in covs]
@@ -289,10 +290,7 @@ def _single_unit(
         out["margin"] = float(min(m1c[j], m2r[j]))
         out["crit"] = (c1, c2)
         # two-sided sets at 1 − α/2 per year
-        l1 = one(0, both, half)[0]
-        l2 = one(1, both, half)[0]
-        lb, ub = 1 + l1[:, j].sum(), p - l1[j, :].sum()
-        la, ua = 1 + l2[:, j].sum(), p - l2[j, :].sum()
+        r1, r2 = one(0, both, half)[0], one(1, both, half)[0]
     else:
         law = _laws(covs, sds, method, n, gen, j)
         imp = stepdown(t, [col, row], law, alpha)
@@ -303,10 +301,9 @@ def _single_unit(
         out["pvalue_decline"] = count_pvalue(t, [row, col], law, p)
         out["margin"] = float(imp.margin[j])
         out["crit"] = imp.critical_values
-        two = stepdown(t, [both, both], law, alpha)
-        r1, r2 = two.rejected
-        lb, ub = 1 + r1[:, j].sum(), p - r1[j, :].sum()
-        la, ua = 1 + r2[:, j].sum(), p - r2[j, :].sum()
+        r1, r2 = stepdown(t, [both, both], law, alpha).rejected
+    (lb,), (ub,) = rank_bounds(r1, p, jj)
+    (la,), (ua,) = rank_bounds(r2, p, jj)
     out.update(
         lower_before=int(lb), upper_before=int(ub), lower_after=int(la), upper_after=int(ua),
         places_gained_ci_low=int(lb - ua), places_gained_ci_high=int(ub - la),
@@ -339,9 +336,8 @@ def _all_units(
         rej = res.rejected
         adj = adjusted_pvalues(t, [fam, fam], law)
         crit, margin = list(res.critical_values), res.margin
-    r1, r2 = rej
-    lb, ub = 1 + r1.sum(axis=0), p - r1.sum(axis=1)
-    la, ua = 1 + r2.sum(axis=0), p - r2.sum(axis=1)
+    lb, ub = rank_bounds(rej[0], p, np.arange(p))
+    la, ua = rank_bounds(rej[1], p, np.arange(p))
     pv, pvd = np.empty(p), np.empty(p)
     for j in range(p):
         jj = np.array([j])

@@ -32,6 +32,7 @@ from dgi_stats.ranks._core import (
     is_diagonal,
     pair_sd,
     pair_t,
+    std_errors,
     stepdown,
 )
 from dgi_stats.ranks._input import RankInput, prepare
@@ -179,7 +180,7 @@ def gaussian_draws(cov: FloatArray, n: int, gen: np.random.Generator) -> FloatAr
     """``n`` draws of N(0, cov), shape (n, p) (independent coordinates when cov is diagonal)."""
     p = cov.shape[0]
     if is_diagonal(cov):
-        return gen.standard_normal((n, p)) * np.sqrt(np.clip(np.diag(cov), 0.0, None))
+        return gen.standard_normal((n, p)) * std_errors(cov)
     scale = max(float(np.max(np.abs(np.diagonal(cov)))), 1e-300)
     try:
         root = np.linalg.cholesky(cov + 1e-12 * scale * np.eye(p))
@@ -219,7 +220,7 @@ def _holm_reject(t: FloatArray, mask: BoolArray, alpha: float, bonferroni: bool)
     return rej
 
 
-def _bounds(
+def rank_bounds(
     rejected: BoolArray, p: int, j: np.ndarray, kind: str = "two-sided"
 ) -> tuple[np.ndarray, np.ndarray]:
     """Count the claims (spec §1.2 step 4); "lower" sets report U = p, "upper" sets L = 1."""
@@ -275,7 +276,7 @@ def raw_rank_sets(
     p = theta.size
     sd = pair_sd(cov)
     t = pair_t(theta, sd)
-    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    se = std_errors(cov)
     diagonal = is_diagonal(cov)
     all_units = np.arange(p)
     if method in ("kww", "kww-bonferroni"):
@@ -285,12 +286,12 @@ def raw_rank_sets(
         bonf = method == "bonferroni"
         if simultaneous:
             rej = _holm_reject(t, family_masks(p, all_units, kind), alpha, bonf)
-            lo, hi = _bounds(rej, p, all_units, kind)
+            lo, hi = rank_bounds(rej, p, all_units, kind)
         else:
             lo, hi = np.empty(p, np.int64), np.empty(p, np.int64)
             for j in range(p):
                 rej = _holm_reject(t, family_masks(p, np.array([j]), kind), alpha, bonf)
-                lo[j], hi[j] = (x[0] for x in _bounds(rej, p, np.array([j]), kind))
+                lo[j], hi[j] = (x[0] for x in rank_bounds(rej, p, np.array([j]), kind))
         return _RawSets(lo, hi, [], np.full(p, np.nan), method, 0, not bonf)
     if method == "tukey":
         if not simultaneous or kind != "two-sided" or not diagonal or not np.allclose(se, se[0]):
@@ -303,7 +304,7 @@ def raw_rank_sets(
         c = float(stats.studentized_range.ppf(1.0 - alpha, p, np.inf) / np.sqrt(2.0))
         mask = family_masks(p, all_units, kind)
         rej = mask & (t > c)
-        lo, hi = _bounds(rej, p, all_units, kind)
+        lo, hi = rank_bounds(rej, p, all_units, kind)
         dist = np.where(mask, np.abs(t - c), np.inf)
         margin = np.minimum(dist.min(axis=0), dist.min(axis=1))
         return _RawSets(lo, hi, [(c,)], margin, "tukey", 0, False)
@@ -318,7 +319,7 @@ def raw_rank_sets(
     if simultaneous:
         fam = family_masks(p, all_units, kind)
         res = stepdown([t], [fam], law, alpha, stepwise=stepwise)
-        lo, hi = _bounds(res.rejected[0], p, all_units, kind)
+        lo, hi = rank_bounds(res.rejected[0], p, all_units, kind)
         return _RawSets(lo, hi, [res.critical_values], res.margin, method, n_used, stepwise)
     lo, hi = np.empty(p, np.int64), np.empty(p, np.int64)
     margin = np.full(p, np.inf)
@@ -328,7 +329,7 @@ def raw_rank_sets(
         if method == "exact":
             law = ExactMaxLaw([se], j)
         res = stepdown([t], [family_masks(p, jj, kind)], law, alpha, stepwise=stepwise)
-        lo[j], hi[j] = (x[0] for x in _bounds(res.rejected[0], p, jj, kind))
+        lo[j], hi[j] = (x[0] for x in rank_bounds(res.rejected[0], p, jj, kind))
         margin[j] = res.margin[j]
         crit.append(res.critical_values)
     return _RawSets(lo, hi, crit, margin, method, n_used, stepwise)
@@ -657,7 +658,8 @@ class TauSet:
         return frame_repr("TauSet", self.to_frame(), extra=extra)
 
 
-def _tau(which: str, estimates: Any, cov: Any, tau: int, coverage: float, kw: dict[str, Any]) -> TauSet:
+def _tau(which: str, estimates: Any, cov: Any, *, tau: int, coverage: float, **kw: Any) -> TauSet:
+    """:func:`tau_best` (``which="best"``) or :func:`tau_worst`; ``kw`` go to the rank sets."""
     func = f"tau_{which}"
     check_positive_int(tau, name="tau", func=func)
     kind: Kind = "lower" if which == "best" else "upper"
@@ -721,9 +723,10 @@ def tau_best(
     >>> tau_best(est, np.diag([0.04] * 4), tau=1, n_resamples=10_000, rng=1).members.tolist()
     ['a', 'b']
     """
-    kw = {"n_resamples": n_resamples, "method": method, "lower_is_better": lower_is_better,
-          "measure": measure, "rng": rng}
-    return _tau("best", estimates, cov, tau, coverage, kw)
+    return _tau(
+        "best", estimates, cov, tau=tau, coverage=coverage, n_resamples=n_resamples,
+        method=method, lower_is_better=lower_is_better, measure=measure, rng=rng,
+    )
 
 
 def tau_worst(
@@ -744,22 +747,8 @@ def tau_worst(
 
     Parameters
     ----------
-    estimates, cov
-        As in :func:`rank_confidence_sets`.
-    tau : int
-        default: 1.
-    coverage : float
-        default: 0.95.
-    n_resamples : int
-        default: 100_000.
-    method : str
-        default: "auto".
-    lower_is_better : bool
-        default: False.
-    measure : str
-        default: "total".
-    rng : int, Generator or None
-        default: None.
+    estimates, cov, tau, coverage, n_resamples, method, lower_is_better, measure, rng
+        As in :func:`tau_best` (same defaults).
 
     Returns
     -------
@@ -772,6 +761,7 @@ def tau_worst(
     >>> tau_worst(est, np.diag([0.04] * 4), tau=1, n_resamples=10_000, rng=1).members.tolist()
     ['d']
     """
-    kw = {"n_resamples": n_resamples, "method": method, "lower_is_better": lower_is_better,
-          "measure": measure, "rng": rng}
-    return _tau("worst", estimates, cov, tau, coverage, kw)
+    return _tau(
+        "worst", estimates, cov, tau=tau, coverage=coverage, n_resamples=n_resamples,
+        method=method, lower_is_better=lower_is_better, measure=measure, rng=rng,
+    )

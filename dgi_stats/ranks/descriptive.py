@@ -20,8 +20,8 @@ from dgi_stats._results import frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._validation import check_choice, check_positive_int
 from dgi_stats.exceptions import DGIError
-from dgi_stats.ranks._core import competition_rank, pair_sd
-from dgi_stats.ranks._input import prepare
+from dgi_stats.ranks._core import competition_rank, pair_sd, pair_t
+from dgi_stats.ranks._input import prepare, replicate_columns
 from dgi_stats.ranks.confidence_sets import gaussian_draws
 from dgi_stats.scores import Scores
 
@@ -153,11 +153,7 @@ def rank_probabilities(
         if isinstance(estimates, Scores):
             estimates, cov = estimates.for_measure(measure)
         units = pd.Index(estimates.index)
-        missing = [u for u in units if u not in replicates.columns]
-        if missing:
-            msg = f"The 'replicates' parameter of {func} has no column for unit(s) {missing}."
-            raise DGIError(msg)
-        draws = replicates.loc[:, list(units)].to_numpy(dtype=float)
+        draws = replicate_columns(replicates, units, func=func)
         base = estimates.to_numpy(dtype=float)
         source = "given"
         n_used = draws.shape[0]
@@ -262,12 +258,8 @@ def p_scores(
     theta = -data.theta if lower_is_better else data.theta
     p = theta.size
     sd = pair_sd(data.cov)
-    diff = theta[:, None] - theta[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = diff / sd
-        z = np.where(sd > 0, z, np.where(diff > 0, np.inf, -np.inf))
-    phi = stats.norm.cdf(z)
-    phi = np.where((sd == 0) & (diff == 0), 0.5, phi)
+    phi = stats.norm.cdf(pair_t(theta, sd))
+    phi = np.where((sd == 0) & (theta[:, None] == theta[None, :]), 0.5, phi)
     np.fill_diagonal(phi, 0.0)
     ps = phi.sum(axis=1) / (p - 1)
     u = data.units

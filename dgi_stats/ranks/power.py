@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,6 +138,27 @@ def detectable_change(
     return pd.Series(out, index=index, name="detectable_change")
 
 
+def _tested_pairs(
+    pairs: Iterable[tuple[FloatArray, FloatArray]],
+    covs: Sequence[FloatArray],
+    units: pd.Index,
+    name: str,
+    coverage: float,
+) -> Iterator[pd.Series]:
+    """The rank-change test of unit ``name`` on each simulated pair of years: its table row."""
+    for e1, e2 in pairs:
+        res = rank_change_test(
+            (pd.Series(e1, index=units), covs[0]), (pd.Series(e2, index=units), covs[1]),
+            unit=name, coverage=coverage,
+        )
+        yield res.table.iloc[0]
+
+
+def _binomial_se(p_hat: float, n: float) -> float:
+    """Monte Carlo standard error of a simulated proportion."""
+    return float(np.sqrt(p_hat * (1 - p_hat) / n))
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class RankChangePower:
     """Operating characteristics of the rank-change test for true score changes Δ of one unit.
@@ -244,13 +265,7 @@ def rank_set_change_probability(
         e1 = data.theta + gaussian_draws(data.cov, n_sims, gen)
         e2 = truth2 + gaussian_draws(cov2, n_sims, gen)
         rise = moved = disjoint = score = 0
-        for r in range(n_sims):
-            res = rank_change_test(
-                (pd.Series(e1[r], index=data.units), data.cov),
-                (pd.Series(e2[r], index=data.units), cov2),
-                unit=name, coverage=coverage,
-            )
-            t = res.table.iloc[0]
+        for t in _tested_pairs(zip(e1, e2), (data.cov, cov2), data.units, name, coverage):
             rise += int(t.places_gained_lower >= 1)
             moved += int(t.lower_after < t.lower_before or t.upper_after < t.upper_before)
             disjoint += int(t.upper_after < t.lower_before)
@@ -260,7 +275,7 @@ def rank_set_change_probability(
         k = float(n_sims)
         rows.append({
             "delta": d, "true_places_gained": r1 - r2, "power_rise": rise / k,
-            "power_rise_se": np.sqrt(rise / k * (1 - rise / k) / k), "p_set_moved": moved / k,
+            "power_rise_se": _binomial_se(rise / k, k), "p_set_moved": moved / k,
             "p_sets_disjoint": disjoint / k, "score_power": score / k,
         })
     table = pd.DataFrame(rows).set_index("delta")
@@ -425,12 +440,7 @@ def required_sample_size(
 
     def run(pairs: Any, covs: list[FloatArray], units: pd.Index, name: str) -> tuple[int, int]:
         hits = score_hits = 0
-        for e1, e2 in pairs:
-            res = rank_change_test(
-                (pd.Series(e1, index=units), covs[0]), (pd.Series(e2, index=units), covs[1]),
-                unit=name, coverage=coverage,
-            )
-            t = res.table.iloc[0]
+        for t in _tested_pairs(pairs, covs, units, name, coverage):
             hits += int(t.places_gained_lower >= min_places)
             score_hits += int(t.z > zq)
         return hits, score_hits
@@ -441,7 +451,7 @@ def required_sample_size(
         return {
             "design": label, "respondents_per_village": size, "scale": f,
             "extrapolated": f > 1, "n_per_unit": n_unit, "power_rise": p_hat,
-            "power_rise_se": float(np.sqrt(p_hat * (1 - p_hat) / n_rep)),
+            "power_rise_se": _binomial_se(p_hat, n_rep),
             "power_score": score_hits / n_rep, "se_before": float(se[0][name]) / np.sqrt(f),
             "se_after": float(se[1][name]) / np.sqrt(f), "true_places_gained": true_gain,
         }
