@@ -209,6 +209,65 @@ def _integer_rank_axis(axis: Any, n: int) -> None:
     axis.set_major_locator(MaxNLocator(integer=True, nbins=min(n, 13)))
 
 
+def _required_numeric(
+    frame: pd.DataFrame, columns: Sequence[str], *, what: str, func: str
+) -> tuple[np.ndarray, ...]:
+    """Check that every column exists (``what`` formats its description), then read them as floats."""
+    for c in columns:
+        _column(frame, (c,), what=what.format(c), func=func)
+    return tuple(_numeric(frame, c, func=func) for c in columns)
+
+
+def _outside(units: np.ndarray, value: np.ndarray, low: np.ndarray, high: np.ndarray) -> list[str]:
+    """Units whose ``value`` lies outside ``[low, high]``."""
+    if np.any(low > value) or np.any(high < value):
+        return units[(low > value) | (high < value)].tolist()
+    return []
+
+
+def _row_axes(
+    ax: Axes | None, n: int, *, base: float = 0.9, per_row: float = 0.38
+) -> tuple[Figure, Axes, np.ndarray]:
+    """Axes for one row per unit (height grows with ``n``) and the rows' y positions, first on top."""
+    fig, axes = _new_axes(ax, (6.4, base + per_row * n))
+    return fig, axes, np.arange(n)[::-1].astype(float)
+
+
+def _capped_interval(
+    axes: Any, y: np.ndarray, low: np.ndarray, high: np.ndarray, *, color: str, linewidth: float,
+    markersize: float, label: str, **line: Any,
+) -> None:
+    """Horizontal intervals ``[low, high]`` at heights ``y`` with an end cap at both ends."""
+    axes.hlines(y, low, high, color=color, linewidth=linewidth, label=label, **line)
+    axes.plot(low, y, "|", color=color, markersize=markersize)
+    axes.plot(high, y, "|", color=color, markersize=markersize)
+
+
+def _set_title(axes: Any, title: str | None) -> None:
+    if title:
+        axes.set_title(title)
+
+
+def _finish_rows(
+    axes: Any, y: np.ndarray, labels: Sequence[str], *, xlabel: str, title: str | None,
+    rank_max: float | None = None,
+) -> None:
+    """Unit labels, x label, vertical grid, legend below and title of a one-row-per-unit figure.
+
+    With ``rank_max`` the x axis is a rank axis from 1 to ``max(n, rank_max)`` with integer ticks.
+    """
+    axes.set_yticks(y, list(labels))
+    if rank_max is not None:
+        n = len(y)
+        axes.set_xlim(0.3, max(n, rank_max) + 0.7)
+        _integer_rank_axis(axes.xaxis, n)
+    axes.set_xlabel(xlabel)
+    axes.grid(axis="x", color="0.9", linewidth=0.6)
+    axes.set_axisbelow(True)
+    _legend_below(axes)
+    _set_title(axes, title)
+
+
 # --------------------------------------------------------------------------------------- figures
 def rank_interval_plot(
     data: Any,
@@ -262,14 +321,10 @@ def rank_interval_plot(
     """
     func = "rank_interval_plot"
     frame = _as_frame(data, func=func)
-    for c in ("rank", "lower", "upper"):
-        _column(frame, (c,), what=f"{c} rank", func=func)
+    rank, lower, upper = _required_numeric(frame, ("rank", "lower", "upper"), what="{} rank", func=func)
     units = _unit_labels(frame)
-    rank = _numeric(frame, "rank", func=func)
-    lower = _numeric(frame, "lower", func=func)
-    upper = _numeric(frame, "upper", func=func)
-    if np.any(lower > rank) or np.any(upper < rank):
-        bad = units[(lower > rank) | (upper < rank)].tolist()
+    bad = _outside(units, rank, lower, upper)
+    if bad:
         msg = f"{func}: the rank of {bad} lies outside its interval [lower, upper]."
         raise DGIError(msg)
     est_col = _optional_column(frame, ("estimate",))
@@ -288,28 +343,18 @@ def rank_interval_plot(
         second = (_numeric(sframe, "lower", func=func)[pos], _numeric(sframe, "upper", func=func)[pos])
     n = len(units)
     with _style():
-        fig, axes = _new_axes(ax, (6.4, 0.9 + 0.38 * n))
-        y = np.arange(n)[::-1].astype(float)  # best rank at the top
+        fig, axes, y = _row_axes(ax, n)  # best rank at the top
         off = 0.17 if second is not None else 0.0
         lo, hi, rk = lower[order], upper[order], rank[order]
         axes.hlines(y + off, lo - 0.3, hi + 0.3, color="0.55", linewidth=5, label=f"{labels[0]} set")
         if second is not None:
             slo, shi = second[0][order], second[1][order]
-            axes.hlines(y - off, slo - 0.3, shi + 0.3, color="black", linewidth=1.3,
-                        linestyles="--", label=f"{labels[1]} set")
-            axes.plot(slo - 0.3, y - off, "|", color="black", markersize=8)
-            axes.plot(shi + 0.3, y - off, "|", color="black", markersize=8)
+            _capped_interval(axes, y - off, slo - 0.3, shi + 0.3, color="black", linewidth=1.3,
+                             markersize=8, label=f"{labels[1]} set", linestyles="--")
         axes.plot(rk, y + off, "o", color="black", markerfacecolor="white", markersize=6,
                   markeredgewidth=1.5, label="observed rank", linestyle="none")
-        axes.set_yticks(y, units[order].tolist())
-        axes.set_xlim(0.3, max(n, float(np.max(upper))) + 0.7)
-        _integer_rank_axis(axes.xaxis, n)
-        axes.set_xlabel("rank (1 = highest score)")
-        axes.grid(axis="x", color="0.9", linewidth=0.6)
-        axes.set_axisbelow(True)
-        _legend_below(axes)
-        if title:
-            axes.set_title(title)
+        _finish_rows(axes, y, units[order].tolist(), xlabel="rank (1 = highest score)", title=title,
+                     rank_max=float(np.max(upper)))
     return fig
 
 
@@ -372,34 +417,22 @@ def score_interval_plot(
                 msg = f"{func}: measure {measure!r} not in the data."
                 raise DGIError(msg)
             frame = frame.loc[frame["measure"] == measure]
-    for c in ("estimate", "ci_low", "ci_high"):
-        _column(frame, (c,), what=c, func=func)
+    est, low, high = _required_numeric(frame, ("estimate", "ci_low", "ci_high"), what="{}", func=func)
     units = _unit_labels(frame)
-    est = _numeric(frame, "estimate", func=func)
-    low = _numeric(frame, "ci_low", func=func)
-    high = _numeric(frame, "ci_high", func=func)
-    if np.any(low > est) or np.any(high < est):
-        bad = units[(low > est) | (high < est)].tolist()
+    bad = _outside(units, est, low, high)
+    if bad:
         msg = f"{func}: the interval of {bad} does not contain its estimate."
         raise DGIError(msg)
     order = np.argsort(-est, kind="stable")
     n = len(units)
     with _style():
-        fig, axes = _new_axes(ax, (6.4, 0.9 + 0.38 * n))
-        y = np.arange(n)[::-1].astype(float)
-        axes.hlines(y, low[order], high[order], color="black", linewidth=1.6,
-                    label="confidence interval")
-        axes.plot(low[order], y, "|", color="black", markersize=8)
-        axes.plot(high[order], y, "|", color="black", markersize=8)
+        fig, axes, y = _row_axes(ax, n)
+        _capped_interval(axes, y, low[order], high[order], color="black", linewidth=1.6, markersize=8,
+                         label="confidence interval")
         axes.plot(est[order], y, "o", color="black", markersize=6, linestyle="none",
                   label="estimate")
-        axes.set_yticks(y, units[order].tolist())
-        axes.set_xlabel(xlabel if xlabel is not None else measure)
-        axes.grid(axis="x", color="0.9", linewidth=0.6)
-        axes.set_axisbelow(True)
-        _legend_below(axes)
-        if title:
-            axes.set_title(title)
+        _finish_rows(axes, y, units[order].tolist(),
+                     xlabel=xlabel if xlabel is not None else measure, title=title)
     return fig
 
 
@@ -499,8 +532,7 @@ def rank_change_plot(
         ]
         axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=2,
                     fontsize="small", frameon=False)
-        if title:
-            axes.set_title(title)
+        _set_title(axes, title)
     return fig
 
 
@@ -647,8 +679,7 @@ def dimension_profile(
         axes.set_ylabel(ylabel)
         axes.grid(axis="y", color="0.9", linewidth=0.6)
         axes.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-        if title:
-            axes.set_title(title)
+        _set_title(axes, title)
     return fig
 
 
@@ -735,8 +766,7 @@ def dimension_heatmap(
         for side in axes.spines.values():
             side.set_visible(False)
         fig.colorbar(image, ax=axes, shrink=0.8)
-        if title:
-            axes.set_title(title)
+        _set_title(axes, title)
     return fig
 
 
@@ -800,24 +830,15 @@ def uncertainty_band_plot(
     order = np.argsort(nominal, kind="stable")
     n = len(units)
     with _style():
-        fig, axes = _new_axes(ax, (6.4, 0.9 + 0.38 * n))
-        y = np.arange(n)[::-1].astype(float)
-        axes.hlines(y, low[order], high[order], color="0.35", linewidth=2.0, label="5–95 % band")
-        axes.plot(low[order], y, "|", color="0.35", markersize=9)
-        axes.plot(high[order], y, "|", color="0.35", markersize=9)
+        fig, axes, y = _row_axes(ax, n)
+        _capped_interval(axes, y, low[order], high[order], color="0.35", linewidth=2.0, markersize=9,
+                         label="5–95 % band")
         axes.plot(nominal[order], y, "D", color="black", markerfacecolor="white", markersize=9,
                   linestyle="none", label="nominal rank")
         axes.plot(median[order], y, "o", color="black", markersize=4.5, linestyle="none",
                   label="median rank")
-        axes.set_yticks(y, units[order].tolist())
-        axes.set_xlim(0.3, max(n, float(np.max(high))) + 0.7)
-        _integer_rank_axis(axes.xaxis, n)
-        axes.set_xlabel(xlabel)
-        axes.grid(axis="x", color="0.9", linewidth=0.6)
-        axes.set_axisbelow(True)
-        _legend_below(axes)
-        if title:
-            axes.set_title(title)
+        _finish_rows(axes, y, units[order].tolist(), xlabel=xlabel, title=title,
+                     rank_max=float(np.max(high)))
     return fig
 
 
@@ -887,8 +908,7 @@ def sensitivity_bars(
     total = _numeric(frame, tcol, func=func)
     n = len(factors)
     with _style():
-        fig, axes = _new_axes(ax, (6.4, 1.0 + 0.45 * n))
-        y = np.arange(n)[::-1].astype(float)
+        fig, axes, y = _row_axes(ax, n, base=1.0, per_row=0.45)
         axes.barh(y, first, color="0.3", edgecolor="black", label="first order $S_i$")
         axes.barh(y, np.clip(total - first, 0.0, None), left=first, color="white",
                   edgecolor="black", hatch="///", label="interactions $S_{Ti} - S_i$")
@@ -898,8 +918,7 @@ def sensitivity_bars(
         axes.set_xlabel("Sobol index")
         axes.set_xlim(0, max(1.0, float(np.max(total)) * 1.05))
         _legend_below(axes)
-        if title:
-            axes.set_title(title)
+        _set_title(axes, title)
     return fig
 
 

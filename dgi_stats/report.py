@@ -788,10 +788,11 @@ def show_figure(fig: Figure, name: str, output_dir: str | Path, *, alt_text: str
     return Image(data=paths[0].read_bytes(), format="png", alt=alt)
 
 
-def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str, *, hint: str = "") -> None:
+    """Raise a DGIError naming ``what``'s missing ``columns`` (then ``hint``, when given)."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        msg = f"{what} lacks column(s) {missing}."
+        msg = f"{what} lacks column(s) {missing}" + (f": {hint}." if hint else ".")
         raise DGIError(msg)
 
 
@@ -884,13 +885,8 @@ def read_margins(path: str | Path) -> dict[str, pd.Series]:
 
     frame = _read_table(Path(path), what="margins")
     need = ["district", "sex", "age_group", "ethnicity", "adults"]
-    missing = [c for c in need if c not in frame.columns]
-    if missing:
-        msg = (
-            f"margins file {str(path)!r} lacks column(s) {missing}: it needs adult counts with the "
-            f"columns {need}."
-        )
-        raise DGIError(msg)
+    _require_columns(frame, need, f"margins file {str(path)!r}",
+                     hint=f"it needs adult counts with the columns {need}")
     return frame_margins(frame)
 
 

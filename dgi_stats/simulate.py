@@ -78,7 +78,7 @@ import pandas as pd
 from scipy import special
 
 from dgi_stats._results import frame_repr
-from dgi_stats._rng import RNGLike, as_generator
+from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._validation import check_positive_int
 from dgi_stats.exceptions import DGIError
 from dgi_stats.units import UNITS, match_units
@@ -1441,6 +1441,11 @@ class _Sample:
     n_resp: np.ndarray
     nr_factor: np.ndarray
 
+    @property
+    def prob(self) -> np.ndarray:
+        """Each respondent's inclusion probability: the product of the three stages'."""
+        return self.pi1 * self.pi2 * self.pi3
+
 
 def _draw_sample(pop: Population, plan: _Plan, gen: np.random.Generator) -> _Sample:
     vsize = pop._counts.sum(axis=1).astype(float)
@@ -1682,23 +1687,57 @@ def _setup(
     return pop, comp, alpha
 
 
-def _params(pop: Population, plan: _Plan, spec: IndexSpec, alpha: np.ndarray, comp: _Compiled,
-            state: dict[str, Any]) -> dict[str, Any]:
-    from dataclasses import asdict
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What :func:`simulate_survey` and :func:`simulate_estimates` draw their samples from."""
 
-    return {
-        "synthetic": True,
-        "year": pop.year,
-        "units": list(pop.units),
-        "spec": f"{spec.name} {spec.year}",
-        "psus_per_unit": dict(zip(pop.units, plan.psus.tolist())),
-        "villages_per_psu": dict(zip(pop.units, plan.villages.tolist())),
-        "respondents_per_village": plan.persons,
-        "model": asdict(pop.model),
-        "unit_effects": pd.DataFrame(alpha, index=pd.Index(pop.units, name="unit"),
-                                     columns=list(comp.dim_ids)),
-        "rng_state": state,
-    }
+    spec: IndexSpec
+    gen: np.random.Generator
+    state: dict[str, Any]  # the generator's state before anything was drawn
+    pop: Population
+    comp: _Compiled
+    alpha: np.ndarray
+    plan: _Plan
+
+    def draw(self) -> tuple[_Sample, np.ndarray]:
+        """One sample of respondents and their answer categories."""
+        smp = _draw_sample(self.pop, self.plan, self.gen)
+        return smp, _answers(self.comp, self.pop, self.alpha, smp, self.gen)
+
+    def truth(self, measures: Sequence[str]) -> pd.DataFrame:
+        """The true population scores of ``measures`` (units x measures)."""
+        return _all_truth(self.comp, self.pop, self.alpha, self.pop.model)[list(measures)]
+
+    def params(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        pop, plan = self.pop, self.plan
+        return {
+            "synthetic": True,
+            "year": pop.year,
+            "units": list(pop.units),
+            "spec": f"{self.spec.name} {self.spec.year}",
+            "psus_per_unit": dict(zip(pop.units, plan.psus.tolist())),
+            "villages_per_psu": dict(zip(pop.units, plan.villages.tolist())),
+            "respondents_per_village": plan.persons,
+            "model": asdict(pop.model),
+            "unit_effects": pd.DataFrame(self.alpha, index=pd.Index(pop.units, name="unit"),
+                                         columns=list(self.comp.dim_ids)),
+            "rng_state": self.state,
+        }
+
+
+def _start(
+    spec: IndexSpec, year: int | None, units: Iterable[str] | None, population: Population | None,
+    true_scores: pd.DataFrame | None, model: LatentModel | None, psus_per_unit: Any,
+    villages_per_psu: Any, respondents_per_village: int, rng: RNGLike, func: str,
+) -> _Run:
+    """Check the arguments shared by the survey simulators; set up population, effects and plan."""
+    gen = as_generator(rng)
+    state = generator_state(gen)
+    pop, comp, alpha = _setup(spec, year, units, population, true_scores, model, gen, func)
+    plan = _make_plan(pop, psus_per_unit, villages_per_psu, respondents_per_village)
+    return _Run(spec, gen, state, pop, comp, alpha, plan)
 
 
 def simulate_survey(
@@ -1777,13 +1816,10 @@ def simulate_survey(
     >>> sorted(sim.true_scores.columns[-2:])
     ['composite', 'total']
     """
-    func = "simulate_survey"
-    gen = as_generator(rng)
-    state = dict(gen.bit_generator.state)
-    pop, comp, alpha = _setup(spec, year, units, population, true_scores, model, gen, func)
-    plan = _make_plan(pop, psus_per_unit, villages_per_psu, respondents_per_village)
-    smp = _draw_sample(pop, plan, gen)
-    cat = _answers(comp, pop, alpha, smp, gen)
+    run = _start(spec, year, units, population, true_scores, model, psus_per_unit, villages_per_psu,
+                 respondents_per_village, rng, "simulate_survey")
+    pop, comp = run.pop, run.comp
+    smp, cat = run.draw()
     n = smp.unit.size
     communes = pop.commune_effects.index.to_numpy()
     villages = pop.village_effects.index.to_numpy()
@@ -1805,7 +1841,7 @@ def simulate_survey(
         col = pd.array(codes, dtype="Int64")
         col[c == -2] = pd.NA
         data[item.id] = col
-    prob = smp.pi1 * smp.pi2 * smp.pi3
+    prob = smp.prob
     dw = 1.0 / prob
     n_vill = np.bincount(pop._village_commune, minlength=communes.size)
     n_comm = np.bincount(pop._commune_unit, minlength=len(pop.units))
@@ -1822,14 +1858,12 @@ def simulate_survey(
         "villages_in_commune": n_vill[smp.commune].astype(np.int64),
         "adults_in_village": pop._counts[smp.village].sum(axis=1).astype(np.int64),
     })
-    respondents = pd.DataFrame(data)
-    truth = _all_truth(comp, pop, alpha, pop.model)[spec.measure_ids]
     return SimulatedSurvey(
-        respondents=respondents,
+        respondents=pd.DataFrame(data),
         frame=pop.frame,
         margins=pop.margins(),
-        true_scores=truth,
-        params=_params(pop, plan, spec, alpha, comp, state),
+        true_scores=run.truth(spec.measure_ids),
+        params=run.params(),
         population=pop,
     )
 
@@ -1892,10 +1926,9 @@ def simulate_estimates(
     if weights not in ("nr_weight", "design_weight"):
         msg = f"The 'weights' parameter of {func} must be 'nr_weight' or 'design_weight'. Got {weights!r}."
         raise DGIError(msg)
-    gen = as_generator(rng)
-    state = dict(gen.bit_generator.state)
-    pop, comp, alpha = _setup(spec, year, units, population, true_scores, model, gen, func)
-    plan = _make_plan(pop, psus_per_unit, villages_per_psu, respondents_per_village)
+    run = _start(spec, year, units, population, true_scores, model, psus_per_unit, villages_per_psu,
+                 respondents_per_village, rng, func)
+    pop, comp = run.pop, run.comp
     meas = [*comp.dim_ids, "total", "composite"] if measures is None else list(measures)
     bad = [m for m in meas if m not in spec.measure_ids]
     if bad:
@@ -1912,9 +1945,8 @@ def simulate_estimates(
     n_resp = np.empty((n_rep, n_u), dtype=np.int64)
     pos = {m: k for k, m in enumerate(meas)}
     for r in range(n_rep):
-        smp = _draw_sample(pop, plan, gen)
-        cat = _answers(comp, pop, alpha, smp, gen)
-        w = 1.0 / (smp.pi1 * smp.pi2 * smp.pi3)
+        smp, cat = run.draw()
+        w = 1.0 / smp.prob
         if weights == "nr_weight":
             w = w * smp.nr_factor
         est = _unit_estimates(comp, cat, smp.unit, w, n_u)
@@ -1927,10 +1959,9 @@ def simulate_estimates(
         n_resp[r] = np.bincount(smp.unit, minlength=n_u)
     cols = pd.MultiIndex.from_product([list(pop.units), meas], names=["unit", "measure"])
     rep_idx = pd.RangeIndex(n_rep, name="replicate")
-    truth = _all_truth(comp, pop, alpha, pop.model)[meas]
     return SimulatedEstimates(
         estimates=pd.DataFrame(out.reshape(n_rep, -1), index=rep_idx, columns=cols),
-        true_scores=truth,
+        true_scores=run.truth(meas),
         n_respondents=pd.DataFrame(n_resp, index=rep_idx, columns=pd.Index(pop.units, name="unit")),
-        params=_params(pop, plan, spec, alpha, comp, state),
+        params=run.params(),
     )

@@ -59,10 +59,10 @@ from __future__ import annotations
 import difflib
 import math
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -392,19 +392,49 @@ def _number(value: Any, source: str, where: str) -> float:
     return float(value)
 
 
-def _parse_item(raw: Mapping[str, Any], defaults: Mapping[str, Any], source: str, pos: int) -> Item:
-    where = f"items[{pos}]"
+_T = TypeVar("_T")
+
+
+def _field(
+    d: Mapping[str, Any], key: str, source: str, where: str,
+    parse: Callable[[Any, str, str], _T],
+) -> _T:
+    """The required ``key`` of table ``d``, checked by ``parse`` (errors name ``where.key``)."""
+    return parse(_require(d, key, source, where), source, f"{where}.{key}")
+
+
+def _table_id(
+    raw: Any, allowed: set[str], source: str, where: str, kind: str, *, position: bool = True
+) -> tuple[str, str]:
+    """Check the keys of a table that has an ``id`` and read the id.
+
+    Until the id is read, errors name the table ``kind 'id' (where)`` (without ``(where)`` if not
+    ``position``) when it has a string id, else ``where``. Returns the id and ``kind 'id'``, the
+    name of the table in later errors.
+    """
     if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
-        where = f"item {raw['id']!r} (items[{pos}])"
-    _check_keys(raw, _ITEM_KEYS, source, where)
-    iid = _str(_require(raw, "id", source, where), source, f"{where}.id")
-    where = f"item {iid!r}"
+        where = f"{kind} {raw['id']!r}" + (f" ({where})" if position else "")
+    _check_keys(raw, allowed, source, where)
+    tid = _field(raw, "id", source, where, _str)
+    return tid, f"{kind} {tid!r}"
+
+
+def _nonempty_list(d: Mapping[str, Any], key: str, source: str, where: str, what: str, fix: str) -> list[Any]:
+    """The required ``key`` of ``d``: a list with at least one ``what``."""
+    value = _require(d, key, source, where)
+    if not isinstance(value, list) or not value:
+        raise _fail(source, f"{where}.{key}", f"needs at least one {what}", fix)
+    return value
+
+
+def _parse_item(raw: Mapping[str, Any], defaults: Mapping[str, Any], source: str, pos: int) -> Item:
+    iid, where = _table_id(raw, _ITEM_KEYS, source, f"items[{pos}]", "item")
     kind = _require(raw, "kind", source, where)
     if kind not in _KINDS:
         raise _fail(
             source, f"{where}.kind", f"unknown kind {kind!r}", f"Use one of {list(_KINDS)}."
         )
-    text = _str(_require(raw, "text", source, where), source, f"{where}.text")
+    text = _field(raw, "text", source, where, _str)
     direction = raw.get("direction", 1)
     if direction not in (1, -1) or isinstance(direction, bool):
         raise _fail(source, f"{where}.direction", f"got {direction!r}", "Use 1 or -1.")
@@ -414,7 +444,7 @@ def _parse_item(raw: Mapping[str, Any], defaults: Mapping[str, Any], source: str
     favourable: tuple[int, ...] = ()
     low = high = vmin = vmax = None
     if kind in ("binary", "likert"):
-        levels = _codes(_require(raw, "levels", source, where), source, f"{where}.levels")
+        levels = _field(raw, "levels", source, where, _codes)
         if len(set(levels)) != len(levels) or len(levels) < 2:
             raise _fail(
                 source, f"{where}.levels", f"needs at least 2 distinct codes, got {list(levels)}",
@@ -429,7 +459,7 @@ def _parse_item(raw: Mapping[str, Any], defaults: Mapping[str, Any], source: str
             if key in raw:
                 raise _fail(source, f"{where}.{key}", f"only numeric items take {key!r}", "Remove it.")
     if kind == "binary":
-        favourable = _codes(_require(raw, "favourable", source, where), source, f"{where}.favourable")
+        favourable = _field(raw, "favourable", source, where, _codes)
         if not favourable or not set(favourable) < set(levels):
             raise _fail(
                 source, f"{where}.favourable",
@@ -442,8 +472,8 @@ def _parse_item(raw: Mapping[str, Any], defaults: Mapping[str, Any], source: str
         if "levels" in raw:
             raise _fail(source, f"{where}.levels", "numeric items take goalposts, not levels",
                         "Replace levels with low = ... and high = ....")
-        low = _number(_require(raw, "low", source, where), source, f"{where}.low")
-        high = _number(_require(raw, "high", source, where), source, f"{where}.high")
+        low = _field(raw, "low", source, where, _number)
+        high = _field(raw, "high", source, where, _number)
         if not low < high:
             raise _fail(source, f"{where}.low/high", f"need low < high, got {low} and {high}",
                         "Swap them and set direction = -1 if smaller is better.")
@@ -463,12 +493,9 @@ def _parse_item(raw: Mapping[str, Any], defaults: Mapping[str, Any], source: str
                     "Give one label per level, in the same order.")
     asked_if = None
     if "asked_if" in raw:
-        cond = raw["asked_if"]
-        _check_keys(cond, _ASKED_IF_KEYS, source, f"{where}.asked_if")
-        asked_if = (
-            _str(_require(cond, "item", source, f"{where}.asked_if"), source, f"{where}.asked_if.item"),
-            _codes(_require(cond, "codes", source, f"{where}.asked_if"), source, f"{where}.asked_if.codes"),
-        )
+        cond, wc = raw["asked_if"], f"{where}.asked_if"
+        _check_keys(cond, _ASKED_IF_KEYS, source, wc)
+        asked_if = (_field(cond, "item", source, wc, _str), _field(cond, "codes", source, wc, _codes))
     return Item(
         id=iid, text=text, kind=kind, levels=levels, favourable=favourable, direction=direction,
         low=low, high=high, dont_know=dk, refused=rf, text_en=str(raw.get("text_en", "")),
@@ -477,52 +504,39 @@ def _parse_item(raw: Mapping[str, Any], defaults: Mapping[str, Any], source: str
 
 
 def _parse_dimension(raw: Mapping[str, Any], source: str, pos: int) -> Dimension:
-    where = f"dimensions[{pos}]"
-    if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
-        where = f"dimension {raw['id']!r} (dimensions[{pos}])"
-    _check_keys(raw, _DIMENSION_KEYS, source, where)
-    did = _str(_require(raw, "id", source, where), source, f"{where}.id")
-    where = f"dimension {did!r}"
-    subs_raw = _require(raw, "subdimensions", source, where)
-    if not isinstance(subs_raw, list) or not subs_raw:
-        raise _fail(source, f"{where}.subdimensions", "needs at least one sub-dimension",
-                    "Add [[dimensions.subdimensions]] tables under it.")
+    did, where = _table_id(raw, _DIMENSION_KEYS, source, f"dimensions[{pos}]", "dimension")
+    subs_raw = _nonempty_list(raw, "subdimensions", source, where, "sub-dimension",
+                              "Add [[dimensions.subdimensions]] tables under it.")
     subs = []
     for j, s in enumerate(subs_raw):
-        w = f"{where}.subdimensions[{j}]"
-        if isinstance(s, Mapping) and isinstance(s.get("id"), str):
-            w = f"sub-dimension {s['id']!r}"
-        _check_keys(s, _SUBDIMENSION_KEYS, source, w)
-        sid = _str(_require(s, "id", source, w), source, f"{w}.id")
-        w = f"sub-dimension {sid!r}"
-        inds_raw = _require(s, "indicators", source, w)
-        if not isinstance(inds_raw, list) or not inds_raw:
-            raise _fail(source, f"{w}.indicators", "needs at least one indicator",
-                        "Add indicators = [{ id = ..., name = ..., item = ... }].")
+        sid, w = _table_id(s, _SUBDIMENSION_KEYS, source, f"{where}.subdimensions[{j}]", "sub-dimension",
+                           position=False)
+        inds_raw = _nonempty_list(s, "indicators", source, w, "indicator",
+                                  "Add indicators = [{ id = ..., name = ..., item = ... }].")
         inds = []
         for k, ind in enumerate(inds_raw):
             wi = f"{w}.indicators[{k}]"
             _check_keys(ind, _INDICATOR_KEYS, source, wi)
             inds.append(
                 Indicator(
-                    id=_str(_require(ind, "id", source, wi), source, f"{wi}.id"),
-                    name=_str(_require(ind, "name", source, wi), source, f"{wi}.name"),
-                    item=_str(_require(ind, "item", source, wi), source, f"{wi}.item"),
+                    id=_field(ind, "id", source, wi, _str),
+                    name=_field(ind, "name", source, wi, _str),
+                    item=_field(ind, "item", source, wi, _str),
                     name_vi=str(ind.get("name_vi", "")),
                 )
             )
         subs.append(
             SubDimension(
                 id=sid,
-                name_vi=_str(_require(s, "name_vi", source, w), source, f"{w}.name_vi"),
-                name_en=_str(_require(s, "name_en", source, w), source, f"{w}.name_en"),
+                name_vi=_field(s, "name_vi", source, w, _str),
+                name_en=_field(s, "name_en", source, w, _str),
                 indicators=tuple(inds),
             )
         )
     return Dimension(
         id=did,
-        name_vi=_str(_require(raw, "name_vi", source, where), source, f"{where}.name_vi"),
-        name_en=_str(_require(raw, "name_en", source, where), source, f"{where}.name_en"),
+        name_vi=_field(raw, "name_vi", source, where, _str),
+        name_en=_field(raw, "name_en", source, where, _str),
         subdimensions=tuple(subs),
     )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -36,3 +38,21 @@ def shared_dir() -> Path:
 def reference_dir() -> Path:
     """The committed reference fixtures (tests/reference)."""
     return REFERENCE
+
+
+
+def _encode_cp1258(text: str) -> bytes:
+    """Encode Vietnamese text as Windows-1258 does: base letters precomposed, tone marks combining."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+@pytest.fixture(scope="session")
+def cp1258() -> Callable[[str], bytes]:
+    """A function encoding text as a Windows-1258 (Vietnamese legacy) file would store it."""
+    return _encode_cp1258

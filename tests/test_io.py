@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,17 +14,6 @@ from dgi_stats.datasets import load_spec
 from dgi_stats.exceptions import DGIError, UnknownUnitError
 from dgi_stats.io import decode_text, read_survey
 from dgi_stats.spec import IndexSpec
-
-
-def _cp1258(text: str) -> bytes:
-    """Encode Vietnamese text as Windows-1258 does: base letters precomposed, tone marks combining."""
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-        out.append(base + "".join(c for c in parts if c in tones))
-    return "".join(out).encode("cp1258")
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +78,10 @@ def test_csv_utf16_without_bom_is_detected(tmp_path: Path, frame: pd.DataFrame,
 
 
 def test_csv_cp1258_explains_then_reads_with_encoding(tmp_path: Path, frame: pd.DataFrame,
-                                                      spec: IndexSpec) -> None:
+                                                      spec: IndexSpec,
+                                                      cp1258: Callable[[str], bytes]) -> None:
     path = tmp_path / "field.csv"
-    path.write_bytes(_cp1258(frame.to_csv(index=False)))
+    path.write_bytes(cp1258(frame.to_csv(index=False)))
     with pytest.raises(DGIError, match=r"field\.csv is not UTF-8.*line 2.*encoding='cp1258'"):
         read_survey(path, spec)
     got = read_survey(path, spec, encoding="cp1258")
@@ -99,9 +90,10 @@ def test_csv_cp1258_explains_then_reads_with_encoding(tmp_path: Path, frame: pd.
     assert unicodedata.is_normalized("NFC", "".join(got["district"]))
 
 
-def test_wrong_explicit_encoding_and_unknown_codec(tmp_path: Path, frame: pd.DataFrame) -> None:
+def test_wrong_explicit_encoding_and_unknown_codec(tmp_path: Path, frame: pd.DataFrame,
+                                                   cp1258: Callable[[str], bytes]) -> None:
     path = tmp_path / "s.csv"
-    path.write_bytes(_cp1258(frame.to_csv(index=False)))
+    path.write_bytes(cp1258(frame.to_csv(index=False)))
     with pytest.raises(DGIError, match=r"cannot be decoded with encoding='utf-8'"):
         read_survey(path, encoding="utf-8")
     with pytest.raises(DGIError, match="unknown codec 'klingon'"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
@@ -42,17 +42,6 @@ def _write(tmp_path: Path, text: str, name: str = "spec.toml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def _cp1258(text: str) -> bytes:
-    """Encode Vietnamese text as Windows-1258 does: base letters precomposed, tone marks combining."""
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-        out.append(base + "".join(c for c in parts if c in tones))
-    return "".join(out).encode("cp1258")
 
 
 def _all_ones(spec: IndexSpec, n: int = 3) -> pd.DataFrame:
@@ -423,11 +412,11 @@ def test_self_cycle_raises() -> None:
         IndexSpec.from_dict(data)
 
 
-def test_missing_file_and_non_utf8_spec(tmp_path: Path) -> None:
+def test_missing_file_and_non_utf8_spec(tmp_path: Path, cp1258: Callable[[str], bytes]) -> None:
     with pytest.raises(SpecError, match="does not exist"):
         IndexSpec.from_toml(tmp_path / "nope.toml")
     path = tmp_path / "cp.toml"
-    path.write_bytes(_cp1258(_spec_text(2021)))
+    path.write_bytes(cp1258(_spec_text(2021)))
     with pytest.raises(SpecError, match=r"cp\.toml: not UTF-8.*save the spec file as UTF-8"):
         IndexSpec.from_toml(path)
 
