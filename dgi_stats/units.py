@@ -146,7 +146,13 @@ def match_unit(name: str, *, units: Iterable[str] | None = None) -> str:
 
 
 def match_units(names: Iterable[str], *, units: Iterable[str] | None = None) -> list[str]:
-    """Vectorised :func:`match_unit`; the error names every unknown value at once."""
+    """Vectorised :func:`match_unit`; the error names every unknown value at once.
+
+    Examples
+    --------
+    >>> match_units(["uong bi", "TX Quảng Yên"])
+    ['Uông Bí', 'Quảng Yên']
+    """
     pool = None if units is None else list(units)
     out: list[str] = []
     bad: list[str] = []

@@ -226,6 +226,16 @@ def sampling_factor(
     Uses :meth:`Scores.sampling_draws` (``"normal"`` from the covariance, ``"replicates"`` from the
     re-centred replicate estimates). Each alternative is a units x measures array (rows in the order
     of ``scores.units``, columns in the order of ``measures``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dgi_stats.scores import Scores
+    >>> s = Scores.from_estimates(pd.Series([75.0, 72.0], index=["A", "B"], name="total"),
+    ...                           pd.Series([1.0, 2.0], index=["A", "B"], name="total"))
+    >>> f = sampling_factor(s, n_draws=3, rng=20240101)
+    >>> f.labels, f.alternatives[0].shape
+    (('draw_1', 'draw_2', 'draw_3'), (2, 1))
     """
     if not isinstance(scores, Scores):
         msg = f"sampling_factor needs a Scores object. Got {type(scores).__name__}."
@@ -608,7 +618,27 @@ def rank_statistics(ranks: pd.DataFrame, nominal: pd.Series) -> pd.DataFrame:
 
 
 def rank_shift(ranks: pd.DataFrame, nominal: pd.Series) -> pd.Series:
-    """Mean absolute rank shift per run, ``R_S = (1/M) Σ_c |rank_nominal(c) - rank_run(c)|`` (Hb eq. 38)."""
+    """Mean absolute rank shift per run, ``R_S = (1/M) Σ_c |rank_nominal(c) - rank_run(c)|`` (Hb eq. 38).
+
+    Parameters
+    ----------
+    ranks : pandas.DataFrame
+        Units x runs.
+    nominal : pandas.Series
+        The nominal rank of each unit.
+
+    Returns
+    -------
+    pandas.Series
+        One value per run (named ``rank_shift``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ranks = pd.DataFrame({"run1": [1, 2, 3], "run2": [3, 2, 1]}, index=["A", "B", "C"])
+    >>> rank_shift(ranks, pd.Series([1, 2, 3], index=["A", "B", "C"])).tolist()
+    [0.0, 1.3333333333333333]
+    """
     v = ranks.to_numpy(dtype=float)
     nom = nominal.reindex(ranks.index).to_numpy(dtype=float)[:, None]
     return pd.Series(np.nanmean(np.abs(v - nom), axis=0), index=ranks.columns, name="rank_shift")

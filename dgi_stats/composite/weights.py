@@ -879,7 +879,26 @@ class OptimisedWeightsResult:
 
 
 def importance_objective(correlations: np.ndarray, target: np.ndarray) -> float:
-    """COINr's balance objective ``log(mean_j (t_j - c_j/Σc)^2)``."""
+    """COINr's balance objective ``log(mean_j (t_j - c_j/Σc)^2)``.
+
+    Parameters
+    ----------
+    correlations : numpy.ndarray
+        Correlation of each component with the index.
+    target : numpy.ndarray
+        Target importances, summing to 1.
+
+    Returns
+    -------
+    float
+        The objective; lower is better (perfect balance gives the floor ``log(1e-300)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(importance_objective(np.array([0.9, 0.8]), np.array([0.5, 0.5])), 3)
+    -7.053
+    """
     c = np.asarray(correlations, dtype=float)
     return float(np.log(max(float(np.mean((target - c / c.sum()) ** 2)), 1e-300)))
 
