@@ -28,8 +28,13 @@ import pandas as pd
 import scipy.linalg
 
 from dgi_stats.exceptions import ConvergenceWarning, DGIError
-from dgi_stats.weighting.poststratify import _check_design, _finish, _weights_matrix
-from dgi_stats.weighting.raking import _validate_margins
+from dgi_stats.weighting.poststratify import (
+    _check_design,
+    _finish,
+    _residualize_columns,
+    _weights_matrix,
+)
+from dgi_stats.weighting.raking import _check_options, _validate_margins
 
 if TYPE_CHECKING:
     from dgi_stats.design import SurveyDesign
@@ -253,11 +258,7 @@ def _terms(design: SurveyDesign, totals: Any) -> tuple[list[_Term], np.ndarray, 
         terms, pop = _terms_from_totals(design.data, totals)
         return terms, pop, [str(n) for n in totals.index]
     if isinstance(totals, Sequence) and not isinstance(totals, str):
-        _validate_margins(design, totals, "calibrate")
-        srcs = [
-            m.set_index([c for c in m.columns if c != "Freq"])["Freq"] if isinstance(m, pd.DataFrame) else m
-            for m in totals
-        ]
+        _, srcs = _validate_margins(design, totals, "calibrate")
         terms, pop = _terms_from_margins(design.data, srcs)
         return terms, pop, [_term_name(t) for t in terms]
     msg = (
@@ -439,16 +440,14 @@ class GregCalibrationStep:
         numpy.ndarray
             ``n x k`` residuals.
         """
-        x = np.asarray(z, dtype=float)
-        one = x.ndim == 1
-        if one:
-            x = x[:, None]
+        return _residualize_columns(z, self._residualize)
+
+    def _residualize(self, x: np.ndarray) -> np.ndarray:
         s = self.scale
         pos = s != 0
         y = np.where(pos[:, None], x / np.where(pos, s, 1.0)[:, None], 0.0)
         res = y - self.q @ (self.q.T @ y)
-        out = res * s[:, None]
-        return out[:, 0] if one else out
+        return np.asarray(res * s[:, None])
 
     def __repr__(self) -> str:
         return f"GregCalibrationStep(columns={list(self.columns)}, n={self.scale.size}, rank={self.q.shape[1]})"
@@ -604,12 +603,7 @@ def calibrate_weights(
         msg = f"The 'method' parameter of calibrate must be one of {_METHODS}. Got {method!r} instead."
         raise DGIError(msg)
     lo, hi = _check_bounds(bounds, method)
-    if isinstance(tol, bool) or not isinstance(tol, int | float | np.floating) or not 0 < float(tol) < 1:
-        msg = f"The 'tol' parameter of calibrate must be a float in the range (0, 1). Got {tol!r} instead."
-        raise DGIError(msg)
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
-        msg = f"The 'max_iter' parameter of calibrate must be an int >= 1. Got {max_iter!r} instead."
-        raise DGIError(msg)
+    _check_options(tol, max_iter, "calibrate")
     xdf, pop_s = model_matrix(design, totals)
     x = xdf.to_numpy(dtype=float)
     pop = pop_s.to_numpy(dtype=float)

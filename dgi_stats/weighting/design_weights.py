@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dgi_stats.exceptions import DGIError
+from dgi_stats.weighting.poststratify import _ratio
 
 if TYPE_CHECKING:
     from dgi_stats.design import SurveyDesign
@@ -35,6 +36,31 @@ def _values(data: pd.DataFrame, spec: Any, *, param: str, func: str) -> tuple[np
         )
         raise DGIError(msg)
     return arr, param
+
+
+def _numeric_values(data: pd.DataFrame, spec: Any, *, param: str, what: str, func: str) -> tuple[np.ndarray, str]:
+    """Like :func:`_values`, as floats; ``what`` names the values in the not-numeric message."""
+    vals, label = _values(data, spec, param=param, func=func)
+    try:
+        return np.asarray(vals, dtype=float), label
+    except (TypeError, ValueError):
+        msg = f"{func}: the {what} {label!r} are not numeric."
+        raise DGIError(msg) from None
+
+
+def _complete_columns(frame: pd.DataFrame, cols: list[str], *, param: str, what: str, func: str) -> pd.DataFrame:
+    """The columns ``cols`` of ``frame``, which must exist and have no missing value."""
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        msg = f"The {param!r} parameter of {func} names unknown column(s) {missing}."
+        raise DGIError(msg)
+    sub = frame[cols]
+    na_rows = sub.isna().any(axis=1).to_numpy()
+    if na_rows.any():
+        rows = np.flatnonzero(na_rows)[:10].tolist()
+        msg = f"{func}: {what} {cols} have missing values at rows {rows} (0-based)."
+        raise DGIError(msg)
+    return sub
 
 
 def design_weights(data: pd.DataFrame, probs: _Spec | Sequence[_Spec]) -> pd.Series:
@@ -96,12 +122,9 @@ def design_weights(data: pd.DataFrame, probs: _Spec | Sequence[_Spec]) -> pd.Ser
         raise DGIError(msg)
     p = np.ones(len(data))
     for spec in stages:
-        vals, label = _values(data, spec, param="probs", func="design_weights")
-        try:
-            pv = np.asarray(vals, dtype=float)
-        except (TypeError, ValueError):
-            msg = f"design_weights: the inclusion probabilities {label!r} are not numeric."
-            raise DGIError(msg) from None
+        pv, label = _numeric_values(
+            data, spec, param="probs", what="inclusion probabilities", func="design_weights"
+        )
         bad = ~np.isfinite(pv) | (pv <= 0) | (pv > 1)
         if bad.any():
             rows = np.flatnonzero(bad)[:10].tolist()
@@ -195,12 +218,7 @@ def nonresponse_adjust(
         if weights is None:
             msg = "nonresponse_adjust needs 'weights' (design weights) when 'data' is a DataFrame."
             raise DGIError(msg)
-        wv, label = _values(frame, weights, param="weights", func=func)
-        try:
-            w = np.asarray(wv, dtype=float)
-        except (TypeError, ValueError):
-            msg = f"nonresponse_adjust: the weights {label!r} are not numeric."
-            raise DGIError(msg) from None
+        w, label = _numeric_values(frame, weights, param="weights", what="weights", func=func)
         bad = ~np.isfinite(w) | (w < 0)
         if bad.any():
             rows = np.flatnonzero(bad)[:10].tolist()
@@ -211,15 +229,7 @@ def nonresponse_adjust(
         raise DGIError(msg)
     # cells
     if isinstance(cells, list | tuple) and cells and all(isinstance(c, str) for c in cells):
-        missing = [c for c in cells if c not in frame.columns]
-        if missing:
-            msg = f"The 'cells' parameter of {func} names unknown column(s) {missing}."
-            raise DGIError(msg)
-        sub = frame[list(cells)]
-        if sub.isna().any(axis=1).any():
-            rows = np.flatnonzero(sub.isna().any(axis=1).to_numpy())[:10].tolist()
-            msg = f"{func}: the cell columns {list(cells)} have missing values at rows {rows} (0-based)."
-            raise DGIError(msg)
+        sub = _complete_columns(frame, list(cells), param="cells", what="the cell columns", func=func)
         codes, labels = pd.MultiIndex.from_frame(sub).factorize()
         cell_labels = list(labels)
     else:
@@ -254,8 +264,7 @@ def nonresponse_adjust(
             "their weight cannot be carried; collapse them with similar cells."
         )
         raise DGIError(msg)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(total_r > 0, total / np.where(total_r > 0, total_r, 1.0), 0.0)
+    factor = _ratio(total, total_r, 0.0)
     new_w = np.where(resp, w * factor[codes], 0.0)
     if design is not None:
         if design.replicates is not None:

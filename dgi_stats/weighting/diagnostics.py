@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dgi_stats.exceptions import DGIError
+from dgi_stats.weighting.design_weights import _complete_columns
 
 if TYPE_CHECKING:
     from dgi_stats.design import SurveyDesign
@@ -48,15 +49,7 @@ def _weights_and_groups(
         msg = f"{func}(by=...) needs a SurveyDesign (whose data hold the 'by' columns)."
         raise DGIError(msg)
     cols = [by] if isinstance(by, str) else list(by)
-    missing = [c for c in cols if c not in frame.columns]
-    if missing:
-        msg = f"The 'by' parameter of {func} names unknown column(s) {missing}."
-        raise DGIError(msg)
-    sub = frame[cols]
-    if sub.isna().any(axis=1).any():
-        rows = np.flatnonzero(sub.isna().any(axis=1).to_numpy())[:10].tolist()
-        msg = f"{func}: the 'by' column(s) {cols} have missing values at rows {rows} (0-based)."
-        raise DGIError(msg)
+    sub = _complete_columns(frame, cols, param="by", what="the 'by' column(s)", func=func)
     if len(cols) == 1:
         codes, labels = pd.factorize(sub.iloc[:, 0], sort=True)
         index: pd.Index = pd.Index(labels, name=cols[0])
@@ -86,12 +79,19 @@ def _stats(w: np.ndarray) -> dict[str, float]:
     }
 
 
-def _apply(weights: Any, by: Any, func: str, key: str) -> float | pd.Series:
+def _group_stats(weights: Any, by: Any, func: str) -> tuple[list[dict[str, float]], pd.Index | None]:
+    """The statistics of all weights (one row, index None) or of every group of ``by``."""
     w, index, codes = _weights_and_groups(weights, by, func)
     if index is None or codes is None:
-        return _stats(w)[key]
-    vals = [_stats(w[codes == g])[key] for g in range(len(index))]
-    return pd.Series(vals, index=index, name=key)
+        return [_stats(w)], None
+    return [_stats(w[codes == g]) for g in range(len(index))], index
+
+
+def _apply(weights: Any, by: Any, func: str, key: str) -> float | pd.Series:
+    rows, index = _group_stats(weights, by, func)
+    if index is None:
+        return rows[0][key]
+    return pd.Series([r[key] for r in rows], index=index, name=key)
 
 
 def kish_effective_sample_size(
@@ -220,8 +220,5 @@ def weight_summary(
            n  min  max  design_effect
     all  4.0  1.0  4.0          1.375
     """
-    w, index, codes = _weights_and_groups(weights, by, "weight_summary")
-    if index is None or codes is None:
-        return pd.DataFrame([_stats(w)], index=pd.Index(["all"]))
-    rows = [_stats(w[codes == g]) for g in range(len(index))]
-    return pd.DataFrame(rows, index=index)
+    rows, index = _group_stats(weights, by, "weight_summary")
+    return pd.DataFrame(rows, index=pd.Index(["all"]) if index is None else index)

@@ -14,7 +14,7 @@ the weights before and ``w`` the weights after post-stratification.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +61,14 @@ def _margin_name(i: int | None, columns: Sequence[str]) -> str:
     return f"margin {i + 1} ({what})" if i is not None else f"population ({what})"
 
 
+def _margin_series(margin: Any) -> Any:
+    """An R-style data frame of counts (columns ..., ``Freq``) as a Series; anything else as is."""
+    if isinstance(margin, pd.DataFrame) and "Freq" in margin.columns and margin.shape[1] >= 2:
+        key_cols = [c for c in margin.columns if c != "Freq"]
+        return margin.set_index(key_cols)["Freq"]
+    return margin
+
+
 def _parse_margin(
     data: pd.DataFrame,
     margin: Any,
@@ -71,10 +79,7 @@ def _parse_margin(
 ) -> _Margin:
     """Validate one margin Series against the data and return the cell code of every row."""
     where = f"{param}[{index}]" if index is not None else param
-    if isinstance(margin, pd.DataFrame) and "Freq" in margin.columns and margin.shape[1] >= 2:
-        # R-style data frame of counts (columns ..., Freq): accept it
-        key_cols = [c for c in margin.columns if c != "Freq"]
-        margin = margin.set_index(key_cols)["Freq"]
+    margin = _margin_series(margin)  # R-style data frame of counts (columns ..., Freq): accept it
     if not isinstance(margin, pd.Series):
         msg = (
             f"The {where!r} parameter of {func} must be a pandas Series of population counts indexed "
@@ -172,6 +177,18 @@ def _cell_sums(codes: np.ndarray, n_cells: int, values: np.ndarray) -> np.ndarra
     return np.asarray(_indicator(codes, n_cells) @ values)
 
 
+def _ratio(num: Any, den: np.ndarray, fill: float) -> np.ndarray:
+    """``num / den`` where ``den > 0`` and ``fill`` elsewhere (never divides by ``den <= 0``)."""
+    pos = den > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(np.where(pos, num / np.where(pos, den, 1.0), fill))
+
+
+def _n_cells(codes: np.ndarray) -> int:
+    """Number of cells of 0-based cell codes (0 without rows)."""
+    return int(codes.max()) + 1 if codes.size else 0
+
+
 def _poststratify_matrix(
     w: np.ndarray,
     margin: _Margin,
@@ -227,14 +244,21 @@ def _poststratify_matrix(
                 "that replicate cannot be post-stratified; collapse small categories."
             )
             raise DGIError(msg)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(sums > 0, pop[:, None] / np.where(sums > 0, sums, 1.0), 1.0)
+    factor = _ratio(pop[:, None], sums, 1.0)
     return np.asarray(w * factor[margin.codes, :])
 
 
 # ---------------------------------------------------------------------------------------------
 # the variance step
 # ---------------------------------------------------------------------------------------------
+def _residualize_columns(z: Any, residualize: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Apply ``residualize`` (n x k -> n x k) to influence values ``z``, n x k or one n-vector."""
+    x = np.asarray(z, dtype=float)
+    if x.ndim == 1:
+        return residualize(x[:, None])[:, 0]
+    return residualize(x)
+
+
 @dataclass(frozen=True, slots=True, repr=False, eq=False)
 class PostStratificationStep:
     """Taylor-variance effect of a post-stratification (R's ``postStrata`` entry).
@@ -271,26 +295,24 @@ class PostStratificationStep:
         numpy.ndarray
             ``n x k`` residuals.
         """
-        z2 = np.asarray(z, dtype=float)
-        one = z2.ndim == 1
-        if one:
-            z2 = z2[:, None]
+        return _residualize_columns(z, self._residualize)
+
+    def _residualize(self, z2: np.ndarray) -> np.ndarray:
         psw = np.array(self.weights, dtype=float)
         oldw = self.old_weights
         psw[(psw == 0) & (oldw == 0)] = 1.0
-        k = int(self.codes.max()) + 1 if self.codes.size else 0
+        k = _n_cells(self.codes)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(psw[:, None] > 0, z2 * (oldw / np.where(psw > 0, psw, 1.0))[:, None], 0.0)
             num = _cell_sums(self.codes, k, ratio)
-            den = np.bincount(self.codes, weights=oldw, minlength=k)
-            means = np.where(den[:, None] > 0, num / np.where(den > 0, den, 1.0)[:, None], 0.0)
-        out = z2 - means[self.codes, :] * psw[:, None]
-        return out[:, 0] if one else out
+        den = np.bincount(self.codes, weights=oldw, minlength=k)
+        means = _ratio(num, den[:, None], 0.0)
+        return np.asarray(z2 - means[self.codes, :] * psw[:, None])
 
     def __repr__(self) -> str:
         return (
             f"PostStratificationStep(columns={list(self.columns)}, n={self.codes.size}, "
-            f"cells={int(self.codes.max()) + 1 if self.codes.size else 0})"
+            f"cells={_n_cells(self.codes)})"
         )
 
 
@@ -307,11 +329,16 @@ def _weights_matrix(design: SurveyDesign) -> tuple[np.ndarray, list[str] | None]
     return np.hstack([w, reps]), names
 
 
-def _finish(design: SurveyDesign, new_w: np.ndarray, step: Any) -> SurveyDesign:
-    """A new design with the weights ``new_w`` (n x (1 + R)) and the calibration step."""
+def _finish(design: SurveyDesign, new_w: np.ndarray, step: Any = None) -> SurveyDesign:
+    """A new design with the weights ``new_w`` (n x (1 + R)) and, if given, one more calibration step.
+
+    The calibration steps of ``design`` are kept.
+    """
     if design.replicates is None:
         return design.with_weights(new_w[:, 0], calibration=step)
     out = design.with_replicate_weights(new_w[:, 0], new_w[:, 1:])
+    if step is None:
+        return out
     # keep the step so that a Taylor variance of the same weights is still right
     return out._copy(calibration=(*design.calibration, step))
 

@@ -22,14 +22,18 @@ import numpy as np
 import pandas as pd
 
 from dgi_stats._results import frame_repr
+from dgi_stats._validation import check_positive_int, check_probability
 from dgi_stats.exceptions import ConvergenceWarning, DGIError
 from dgi_stats.weighting.poststratify import (
     _cell_sums,
     _check_design,
     _finish,
     _Margin,
+    _margin_series,
     _parse_margin,
     _poststratify_matrix,
+    _ratio,
+    _residualize_columns,
     _weights_matrix,
 )
 
@@ -74,22 +78,20 @@ class RakingStep:
         numpy.ndarray
             ``n x k`` residuals.
         """
-        x = np.array(z, dtype=float)
-        one = x.ndim == 1
-        if one:
-            x = x[:, None]
+        return _residualize_columns(z, self._residualize)
+
+    def _residualize(self, x: np.ndarray) -> np.ndarray:
         prepared = []
         for codes, psw in zip(self.codes, self.weights, strict=True):
             k = int(codes.max()) + 1
             counts = np.maximum(np.bincount(codes, minlength=k), 1).astype(float)  # empty cells unused
-            pos = psw > 0
-            inv = np.where(pos, 1.0 / np.where(pos, psw, 1.0), 0.0)
+            inv = _ratio(1.0, psw, 0.0)
             prepared.append((codes, k, counts, psw, inv))
         for _ in range(_RAKE_VARIANCE_SWEEPS):
             for codes, k, counts, psw, inv in prepared:
                 means = _cell_sums(codes, k, x * inv[:, None]) / counts[:, None]
                 x = x - psw[:, None] * means[codes, :]
-        return x[:, 0] if one else x
+        return x
 
     def __repr__(self) -> str:
         return f"RakingStep(margins={[list(c) for c in self.columns]}, n={self.codes[0].size})"
@@ -204,22 +206,17 @@ def _validate_margins(design: SurveyDesign, margins: Any, func: str) -> tuple[li
     parsed = [
         _parse_margin(design.data, m, func=func, param="margins", index=i) for i, m in enumerate(margins)
     ]
-    sources = [
-        m.set_index([c for c in m.columns if c != "Freq"])["Freq"] if isinstance(m, pd.DataFrame) else m
-        for m in margins
-    ]
+    sources = [_margin_series(m) for m in margins]  # every data frame was accepted by _parse_margin
     _check_consistent(parsed, sources, func)
     return parsed, sources
 
 
 def _check_options(tol: Any, max_iter: Any, func: str) -> tuple[float, int]:
-    if isinstance(tol, bool) or not isinstance(tol, int | float | np.floating) or not (0 < float(tol) < 1):
-        msg = f"The 'tol' parameter of {func} must be a float in the range (0, 1). Got {tol!r} instead."
-        raise DGIError(msg)
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or int(max_iter) < 1:
-        msg = f"The 'max_iter' parameter of {func} must be an int >= 1. Got {max_iter!r} instead."
-        raise DGIError(msg)
-    return float(tol), int(max_iter)
+    """The iteration options of rake and calibrate: ``tol`` in (0, 1) and ``max_iter >= 1``."""
+    return (
+        check_probability(tol, name="tol", func=func),
+        check_positive_int(max_iter, name="max_iter", func=func),
+    )
 
 
 def rake_weights(

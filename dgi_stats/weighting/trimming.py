@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dgi_stats.exceptions import DGIError
-from dgi_stats.weighting.poststratify import _check_design, _weights_matrix
+from dgi_stats.weighting.poststratify import _check_design, _finish, _weights_matrix
 
 if TYPE_CHECKING:
     from dgi_stats.design import SurveyDesign
@@ -134,11 +134,7 @@ def trim_weights(
                 )
                 raise DGIError(msg)
         out[:, j], _ = _trim_vector(col, lo, hi, strict)
-    if design.replicates is None:
-        new = design.with_weights(out[:, 0])
-    else:
-        new = design.with_replicate_weights(out[:, 0], out[:, 1:])
-    return new
+    return _finish(design, out)
 
 
 def _bound(v: Any, name: str) -> float:
