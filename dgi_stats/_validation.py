@@ -22,7 +22,19 @@ __all__ = [
     "check_numeric_columns",
     "check_positive_int",
     "check_probability",
+    "is_instance",
 ]
+
+
+def is_instance(obj: Any, cls: type) -> bool:
+    """``isinstance``, also true for a copy of ``cls`` from a re-executed module.
+
+    pytest's importlib import mode with ``--doctest-modules`` can execute a module a second time, which
+    creates a second class object with the same name and module; results built by one copy must still
+    be accepted by functions holding the other.
+    """
+    t = type(obj)
+    return isinstance(obj, cls) or (t.__name__ == cls.__name__ and t.__module__ == cls.__module__)
 
 
 def check_probability(value: Any, *, name: str, func: str) -> float:

@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import sparse, stats
 
 from dgi_stats._results import Summary, frame_repr
-from dgi_stats._validation import check_choice, check_probability
+from dgi_stats._validation import check_choice, check_probability, is_instance
 from dgi_stats.design import SurveyDesign
 from dgi_stats.exceptions import DGIError
 from dgi_stats.variance.replicate import replicate_variance
@@ -38,8 +38,6 @@ __all__ = [
     "TTestResult",
     "ciprop",
     "contrast",
-    "design_effect_weighting",
-    "kish_effective_n",
     "mean",
     "quantile",
     "ratio",
@@ -247,7 +245,7 @@ class PropCI:
 
 # ====================================================================== helpers
 def _check_design(design: Any, func: str) -> SurveyDesign:
-    if not isinstance(design, SurveyDesign):
+    if not is_instance(design, SurveyDesign):
         msg = (
             f"The 'design' parameter of {func} must be a SurveyDesign. Got {type(design).__name__}."
         )
@@ -1255,42 +1253,6 @@ def ciprop(
         level,
         method,
     )
-
-
-def kish_effective_n(design: SurveyDesign, *, by: str | Sequence[str] | None = None) -> pd.Series:
-    """Kish's effective sample size ``(Σw)² / Σw²`` (overall or per domain).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> d = SurveyDesign(pd.DataFrame({"w": [1.0, 1.0, 2.0, 2.0]}), weights="w")
-    >>> float(kish_effective_n(d).iloc[0])
-    3.6
-    """
-    design = _check_design(design, "kish_effective_n")
-    codes, labels, _ = _by_codes(design, by, "kish_effective_n")
-    w = design.weights
-    s1 = np.bincount(codes, weights=w, minlength=len(labels))
-    s2 = np.bincount(codes, weights=w * w, minlength=len(labels))
-    return pd.Series(s1**2 / s2, index=labels, name="kish_n_eff")
-
-
-def design_effect_weighting(
-    design: SurveyDesign, *, by: str | Sequence[str] | None = None
-) -> pd.Series:
-    """Kish's design effect due to unequal weighting, ``n Σw² / (Σw)² = 1 + CV²(w)``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> d = SurveyDesign(pd.DataFrame({"w": [1.0, 1.0, 2.0, 2.0]}), weights="w")
-    >>> round(float(design_effect_weighting(d).iloc[0]), 4)
-    1.1111
-    """
-    design = _check_design(design, "design_effect_weighting")
-    codes, labels, _ = _by_codes(design, by, "design_effect_weighting")
-    n = np.bincount(codes, minlength=len(labels)).astype(float)
-    return (n / kish_effective_n(design, by=by)).rename("deff_weighting")
 
 
 # ====================================================================== index scores

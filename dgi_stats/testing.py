@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from dgi_stats._validation import is_instance
 from dgi_stats.estimation import SurveyEstimate
 
 __all__ = ["assert_estimate_close"]
@@ -60,11 +61,14 @@ def assert_estimate_close(
     >>> e = mean(SurveyDesign(pd.DataFrame({"y": [1.0, 2.0, 3.0]})), "y")
     >>> assert_estimate_close(e, {"estimate": {"y": 2.0}, "se": {"y": 0.5773502691896257}})
     """
-    if not isinstance(result, SurveyEstimate):
+    if not is_instance(result, SurveyEstimate):
         msg = f"result must be a SurveyEstimate, got {type(result).__name__}"
         raise TypeError(msg)
     pairs: list[tuple[str, Any, Any]] = []
-    if isinstance(expected, SurveyEstimate):
+    if not isinstance(expected, Mapping):
+        if not is_instance(expected, SurveyEstimate):
+            msg = f"expected must be a SurveyEstimate or a mapping, got {type(expected).__name__}"
+            raise TypeError(msg)
         pairs = [
             ("estimate", result.estimate, expected.estimate),
             ("std_error", result.std_error, expected.std_error),

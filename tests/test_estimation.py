@@ -146,16 +146,6 @@ def test_contrast_and_ttest(design):
     assert t.statistic == pytest.approx(diff / c.std_error.iloc[0])
 
 
-def test_kish(design):
-    w = design.weights
-    assert est.kish_effective_n(design).iloc[0] == pytest.approx(w.sum() ** 2 / (w**2).sum())
-    assert est.design_effect_weighting(design).iloc[0] == pytest.approx(
-        len(w) * (w**2).sum() / w.sum() ** 2
-    )
-    by = est.kish_effective_n(design, by="h")
-    assert list(by.index) == ["a", "b", "c"]
-
-
 def test_assert_estimate_close_fails_when_different(design):
     e = est.mean(design, "y")
     assert_estimate_close(e, e)
