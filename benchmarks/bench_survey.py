@@ -10,7 +10,7 @@ covariance. Each configuration runs in a fresh process to measure its peak memor
 
 Usage (from the repository root)::
 
-    PYTHONPATH=. python benchmarks/bench_survey.py --repeats 3 --export /tmp/dgi_bench
+    PYTHONPATH=. python benchmarks/bench_survey.py --repeats 3 --export bench_out
 
 ``--export DIR`` also writes the input tables for ``bench_survey.R`` and the svy benchmark::
 
