@@ -1345,48 +1345,27 @@ def score(
         d, j = (int(v[0]) for v in np.nonzero(n_ans == 0))
         msg = f"score: nobody in unit {labels[d]!r} answered indicator {ind_ids[j]!r}; its mean is undefined."
         raise DGIError(msg)
-    # every measure is linear in the unit's indicator means: measure = A @ means + b, per unit.
-    # Apply the map block by block (the covariance is unit x unit blocks of k x k).
-    weights, offset = spec.measure_map()
-    w_map = weights.reindex(columns=ind_ids, fill_value=0.0).astype(float)
-    off = offset.reindex(w_map.index).fillna(0.0).to_numpy(dtype=float)
-    a_unit = np.vstack([np.eye(k), w_map.to_numpy()])
-    b_unit = np.concatenate([np.zeros(k), off])
-    n_meas = a_unit.shape[0]
-    est_all = lin.estimate.reshape(n_dom, k) @ a_unit.T + b_unit
-    c4 = lin.cov.reshape(n_dom, k, n_dom, k)
-    t = np.tensordot(c4, a_unit, axes=([3], [1]))  # (U, k, U, M)
-    cov_all = np.tensordot(a_unit, t, axes=([1], [1]))  # (M, U, U, M)
-    cov_all = cov_all.transpose(1, 0, 2, 3).reshape(n_dom * n_meas, n_dom * n_meas)
     units = pd.Index(labels, name="unit")
-    measures = pd.Index([*ind_ids, *map(str, w_map.index)], name="measure")
-    if measures.has_duplicates:
-        msg = "score: spec.measure_map() rows repeat indicator ids; measure ids must be unique."
-        raise DGIError(msg)
-    long = pd.MultiIndex.from_product([units, measures], names=["unit", "measure"])
-    est_df = pd.DataFrame(est_all, index=units, columns=measures)
-    cov = pd.DataFrame(cov_all, index=long, columns=long)
-    dfs = pd.Series(
-        _domain_df(design, codes, n_dom, np.ones(design.n, bool)), index=units, name="df"
-    )
+    indicators = pd.Index(ind_ids, name="measure")
+    long = pd.MultiIndex.from_product([units, indicators], names=["unit", "measure"])
     reps = None
     factors = None
     mse = False
     if lin.reps is not None and design.replicates is not None:
-        r_all = lin.reps.reshape(-1, n_dom, k) @ a_unit.T + b_unit
-        reps = pd.DataFrame(r_all.reshape(r_all.shape[0], -1), columns=long)
+        reps = pd.DataFrame(lin.reps.reshape(lin.reps.shape[0], -1), columns=long)
         reps.index.name = "replicate"
         factors = design.replicates.multipliers
         mse = design.replicates.mse
+    dfs = pd.Series(
+        _domain_df(design, codes, n_dom, np.ones(design.n, bool)), index=units, name="df"
+    )
     n_unit = pd.Series(np.bincount(codes, minlength=n_dom), index=units, name="n")
     missing = pd.DataFrame(
-        np.bincount(codes, minlength=n_dom)[:, None] - n_ans,
-        index=units,
-        columns=pd.Index(ind_ids, name="measure"),
+        np.bincount(codes, minlength=n_dom)[:, None] - n_ans, index=units, columns=indicators
     ).astype(int)
-    return Scores(
-        est_df,
-        cov,
+    indicator_scores = Scores(
+        pd.DataFrame(lin.estimate.reshape(n_dom, k), index=units, columns=indicators),
+        pd.DataFrame(lin.cov, index=long, columns=long),
         df=dfs,
         replicates=reps,
         replicate_factors=factors,
@@ -1396,3 +1375,11 @@ def score(
         missing=missing,
         label=label,
     )
+    # every other measure is linear in the unit's indicator means: measure = A @ means + b, per unit
+    weights, offset = spec.measure_map()
+    if pd.Index(ind_ids).append(pd.Index(map(str, weights.index))).has_duplicates:
+        msg = "score: spec.measure_map() rows repeat indicator ids; measure ids must be unique."
+        raise DGIError(msg)
+    w_map = weights.reindex(columns=ind_ids, fill_value=0.0).astype(float)
+    w_map.index = pd.Index(map(str, w_map.index), name="measure")
+    return indicator_scores.linear_map(w_map, offset.rename(index=str))

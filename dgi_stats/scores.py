@@ -320,13 +320,17 @@ class Scores:
         if keep and self.measures.intersection(w.index).size:
             msg = f"linear_map would overwrite existing measure(s) {list(self.measures.intersection(w.index))}."
             raise DGIError(msg)
-        # block-diagonal A over units: for each unit, rows new measures, cols old measures
+        # the map acts unit by unit: apply it to the (unit, measure) axes of the covariance blocks
+        # instead of forming the block-diagonal (units x measures)^2 matrix kron(I, A)
         n_u, n_m = self.estimate.shape
         a_unit = w.to_numpy()
         if keep:
             a_unit = np.vstack([np.eye(n_m), a_unit])
-        big_a = np.kron(np.eye(n_u), a_unit)
-        cov = big_a @ self.cov.to_numpy() @ big_a.T
+        n_new = a_unit.shape[0]
+        c4 = self.cov.to_numpy().reshape(n_u, n_m, n_u, n_m)
+        t = np.tensordot(c4, a_unit, axes=([3], [1]))  # (U, M, U, M')
+        cov = np.tensordot(a_unit, t, axes=([1], [1]))  # (M', U, U, M')
+        cov = cov.transpose(1, 0, 2, 3).reshape(n_u * n_new, n_u * n_new)
         b_unit = off.to_numpy() if not keep else np.concatenate([np.zeros(n_m), off.to_numpy()])
         if keep:
             est = np.hstack([self.estimate.to_numpy(dtype=float), new_est])
@@ -335,8 +339,8 @@ class Scores:
         idx = _long_index(units, new_meas)
         reps = None
         if self.replicates is not None:
-            r = self.replicates.to_numpy(dtype=float) @ big_a.T + np.tile(b_unit, n_u)
-            reps = pd.DataFrame(r, index=self.replicates.index, columns=idx)
+            r = self.replicates.to_numpy(dtype=float).reshape(-1, n_u, n_m) @ a_unit.T + b_unit
+            reps = pd.DataFrame(r.reshape(r.shape[0], -1), index=self.replicates.index, columns=idx)
         return Scores(
             pd.DataFrame(est, index=units, columns=new_meas),
             pd.DataFrame(cov, index=idx, columns=idx),
