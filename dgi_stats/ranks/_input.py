@@ -154,30 +154,6 @@ def prepare(
         c = cov.loc[list(units), list(units)].to_numpy(dtype=float)
     else:
         c = cov
-    c = _check_cov(c, p, func=func)
+    c = check_covariance(c, p, name="cov", func=func)
     return RankInput(units, theta, c)
 
-
-def _check_cov(cov: Any, p: int, *, func: str) -> FloatArray:
-    """:func:`check_covariance` with fast paths for large matrices.
-
-    A diagonal matrix is PSD iff its diagonal is >= 0; a dense one passes when a Cholesky
-    factorisation of ``cov + 1e-10·max|cov|·I`` succeeds. Anything that fails a fast check goes
-    through :func:`check_covariance`, which raises with the canonical message.
-    """
-    c = np.asarray(cov, dtype=float)
-    if c.ndim == 1 or c.shape != (p, p) or p < 200 or not np.isfinite(c).all():
-        return check_covariance(c, p, name="cov", func=func)
-    if np.count_nonzero(c) == np.count_nonzero(np.diagonal(c)):
-        if (np.diagonal(c) >= 0).all():
-            return c.copy()
-        return check_covariance(c, p, name="cov", func=func)
-    scale = max(float(np.max(np.abs(c))), 1e-300)
-    if not np.allclose(c, c.T, rtol=0.0, atol=1e-10 * scale):
-        return check_covariance(c, p, name="cov", func=func)
-    c = (c + c.T) / 2.0
-    try:
-        np.linalg.cholesky(c + 1e-10 * scale * np.eye(p))
-    except np.linalg.LinAlgError:
-        return check_covariance(c, p, name="cov", func=func)
-    return c
