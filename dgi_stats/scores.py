@@ -16,18 +16,55 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from dgi_stats._draws import chi_scales, gaussian_draws
 from dgi_stats._results import Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator
 from dgi_stats._validation import check_choice, check_covariance, check_probability
 from dgi_stats.exceptions import DGIError
 
-__all__ = ["Scores"]
+__all__ = ["Scores", "satterthwaite_df"]
 
 _IDX_NAMES = ["unit", "measure"]
 
 
 def _long_index(units: pd.Index, measures: pd.Index) -> pd.MultiIndex:
     return pd.MultiIndex.from_product([units, measures], names=_IDX_NAMES)
+
+
+def _select_df(
+    df: pd.Series | pd.DataFrame | None, units: pd.Index, measures: pd.Index
+) -> pd.Series | pd.DataFrame | None:
+    """The df of a selection: a per-unit Series follows the units, a frame units and measures."""
+    if df is None:
+        return None
+    if isinstance(df, pd.DataFrame):
+        return df.loc[units, measures]
+    return df.reindex(units)
+
+
+def satterthwaite_df(
+    var_a: np.ndarray, df_a: np.ndarray, var_b: np.ndarray, df_b: np.ndarray
+) -> np.ndarray:
+    """Welch–Satterthwaite df of a sum of two independent variance estimates.
+
+    ``ν = (v_a + v_b)² / (v_a²/ν_a + v_b²/ν_b)``; an infinite ν contributes nothing to the
+    denominator (a known variance), and ν is infinite when both are.
+
+    Examples
+    --------
+    >>> satterthwaite_df(np.array([1.0]), np.array([5.0]), np.array([1.0]), np.array([5.0]))
+    array([10.])
+    """
+    va, vb = np.asarray(var_a, dtype=float), np.asarray(var_b, dtype=float)
+    fa, fb = np.asarray(df_a, dtype=float), np.asarray(df_b, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ta = np.where(np.isinf(fa), 0.0, va**2 / fa)
+        tb = np.where(np.isinf(fb), 0.0, vb**2 / fb)
+        den = ta + tb
+        out = np.where(den > 0, (va + vb) ** 2 / np.where(den > 0, den, 1.0), np.inf)
+    # a zero variance with finite df on both sides: the smaller df (nothing to weigh)
+    zero = (va + vb) <= 0
+    return np.where(zero & np.isfinite(np.minimum(fa, fb)), np.minimum(fa, fb), out)
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)
@@ -41,8 +78,12 @@ class Scores:
     cov : pandas.DataFrame
         Covariance of the stacked estimates; rows and columns are a ``(unit, measure)``
         MultiIndex in unit-major order (the order of ``estimate.stack()``).
-    df : pandas.Series, optional
-        Degrees of freedom per unit (design df), used by t intervals. default: None (normal).
+    df : pandas.Series or pandas.DataFrame, optional
+        Degrees of freedom of the variance estimates: per unit (a Series; the design df of the
+        unit's PSUs, shared by all its measures) or per unit and measure (a DataFrame, e.g. the
+        Satterthwaite df of a difference between years). ``numpy.inf`` marks a covariance known
+        without error. Used by t intervals and by every rank function. default: None (unknown:
+        intervals are normal, rank functions ask for df).
     replicates : pandas.DataFrame, optional
         Replicate estimates: one row per replicate, columns the ``(unit, measure)`` MultiIndex.
     replicate_factors : numpy.ndarray, optional
@@ -61,7 +102,7 @@ class Scores:
 
     estimate: pd.DataFrame
     cov: pd.DataFrame
-    df: pd.Series | None = None
+    df: pd.Series | pd.DataFrame | None = None
     replicates: pd.DataFrame | None = None
     replicate_factors: np.ndarray | None = None
     replicate_mse: bool = False
@@ -94,6 +135,19 @@ class Scores:
         if self.replicates is not None and self.replicate_factors is None:
             msg = "Scores.replicates needs replicate_factors (scale x rscales per replicate)."
             raise DGIError(msg)
+        if self.df is not None:
+            ok_series = isinstance(self.df, pd.Series) and self.df.index.equals(est.index)
+            ok_frame = (
+                isinstance(self.df, pd.DataFrame)
+                and self.df.index.equals(est.index)
+                and self.df.columns.equals(est.columns)
+            )
+            if not (ok_series or ok_frame):
+                msg = (
+                    "Scores.df must be a Series indexed by the units of 'estimate' (design df per "
+                    "unit) or a DataFrame shaped like 'estimate' (df per unit and measure)."
+                )
+                raise DGIError(msg)
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -120,7 +174,9 @@ class Scores:
         cov : DataFrame or ndarray, optional
             Full covariance of the stacked estimates (unit-major), instead of ``std_error``.
         df : Series or float, optional
-            Degrees of freedom per unit (default: normal intervals).
+            Degrees of freedom per unit; ``numpy.inf`` declares the standard errors known without
+            error (e.g. published SEs of a large survey). default: None (unknown: normal
+            intervals, and rank functions ask for df).
 
         Examples
         --------
@@ -184,6 +240,35 @@ class Scores:
             np.sqrt(var).reshape(self.estimate.shape), index=self.units, columns=self.measures
         )
 
+    @property
+    def df_frame(self) -> pd.DataFrame | None:
+        """Degrees of freedom per unit and measure (units x measures), or None when unknown."""
+        if self.df is None:
+            return None
+        if isinstance(self.df, pd.DataFrame):
+            return self.df.astype(float)
+        vals = np.repeat(self.df.to_numpy(dtype=float)[:, None], len(self.measures), axis=1)
+        return pd.DataFrame(vals, index=self.units, columns=self.measures)
+
+    def df_for(self, measure: str) -> pd.Series | None:
+        """Degrees of freedom of one measure across units (None when unknown).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> s = Scores.from_estimates(pd.Series([75.0, 72.0], index=["A", "B"], name="total"),
+        ...                           pd.Series([1.0, 2.0], index=["A", "B"]), df=5)
+        >>> s.df_for("total").tolist()
+        [5.0, 5.0]
+        """
+        frame = self.df_frame
+        if frame is None:
+            return None
+        if measure not in frame.columns:
+            msg = f"unknown measure {measure!r}; available: {list(self.measures)}."
+            raise DGIError(msg)
+        return frame[measure].rename("df")
+
     def _stacked(self) -> np.ndarray:
         return self.estimate.to_numpy(dtype=float).ravel()
 
@@ -214,7 +299,7 @@ class Scores:
         return Scores(
             self.estimate.loc[u, m],
             self.cov.loc[idx, idx],
-            df=None if self.df is None else self.df.reindex(u),
+            df=_select_df(self.df, u, m),
             replicates=reps,
             replicate_factors=self.replicate_factors,
             replicate_mse=self.replicate_mse,
@@ -262,9 +347,15 @@ class Scores:
         se = self.std_error.stack()
         est.index.names = _IDX_NAMES
         se.index.names = _IDX_NAMES
-        if method == "t" and self.df is not None:
-            dfs = self.df.reindex(est.index.get_level_values("unit")).to_numpy(dtype=float)
-            q = np.where(np.isfinite(dfs), stats.t.ppf(0.5 + level / 2, np.where(np.isfinite(dfs), dfs, 1)), stats.norm.ppf(0.5 + level / 2))
+        frame = self.df_frame
+        if method == "t" and frame is not None:
+            dfs = frame.to_numpy(dtype=float).ravel()
+            finite = np.isfinite(dfs) & (dfs > 0)
+            q = np.where(
+                finite,
+                stats.t.ppf(0.5 + level / 2, np.where(finite, dfs, 1.0)),
+                np.where(np.isinf(dfs), stats.norm.ppf(0.5 + level / 2), np.nan),
+            )
         else:
             dfs = np.full(len(est), np.inf)
             q = np.full(len(est), stats.norm.ppf(0.5 + level / 2))
@@ -341,10 +432,24 @@ class Scores:
         if self.replicates is not None:
             r = self.replicates.to_numpy(dtype=float).reshape(-1, n_u, n_m) @ a_unit.T + b_unit
             reps = pd.DataFrame(r.reshape(r.shape[0], -1), index=self.replicates.index, columns=idx)
+        new_df: pd.Series | pd.DataFrame | None = self.df
+        if isinstance(self.df, pd.DataFrame):
+            # per-measure df (e.g. of a difference): a new measure gets the smallest df of the
+            # measures it uses (conservative)
+            used = np.abs(w.to_numpy()) > 0
+            dfa = self.df.to_numpy(dtype=float)
+            extra = np.column_stack(
+                [
+                    dfa[:, u].min(axis=1) if u.any() else np.full(n_u, np.inf)
+                    for u in used
+                ]
+            ) if len(used) else np.empty((n_u, 0))
+            vals = np.hstack([dfa, extra]) if keep else extra
+            new_df = pd.DataFrame(vals, index=units, columns=new_meas)
         return Scores(
             pd.DataFrame(est, index=units, columns=new_meas),
             pd.DataFrame(cov, index=idx, columns=idx),
-            df=self.df,
+            df=new_df,
             replicates=reps,
             replicate_factors=self.replicate_factors,
             replicate_mse=self.replicate_mse,
@@ -355,12 +460,45 @@ class Scores:
             meta=dict(self.meta),
         )
 
-    def difference(self, before: Scores, *, correlation: Literal["independent"] = "independent") -> Scores:
-        """``self - before`` for two independent surveys (years): covariances add.
+    def difference(
+        self,
+        before: Scores,
+        *,
+        correlation: Literal["independent"] = "independent",
+        cross_cov: pd.DataFrame | None = None,
+    ) -> Scores:
+        """``self - before``: the change between two years, with its covariance and df.
 
-        Units and measures are matched by label; only those present in both are kept. Degrees of
-        freedom are the smaller of the two years'. Replicates are not carried (they belong to two
-        different samples).
+        Units and measures are matched by label; only those present in both are kept.
+
+        Parameters
+        ----------
+        before : Scores
+            The earlier year.
+        correlation : {"independent"}
+            Two separate cross-sections: covariances add. default: "independent".
+        cross_cov : DataFrame, optional
+            ``Cov(self, before)`` of the stacked estimates (``(unit, measure)`` on both axes, rows
+            for ``self``), for panels that re-survey the same PSUs; subtracted twice. default:
+            None (independent samples).
+
+        Returns
+        -------
+        Scores
+            The differences. Degrees of freedom per unit and measure: Welch–Satterthwaite
+            (:func:`satterthwaite_df`) for independent years; with ``cross_cov`` the smaller of
+            the two years' df (conservative). Replicates are not carried (two different samples).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> a = Scores.from_estimates(pd.Series([75.0], index=["A"], name="total"),
+        ...                           pd.Series([1.0], index=["A"]), df=5)
+        >>> b = Scores.from_estimates(pd.Series([70.0], index=["A"], name="total"),
+        ...                           pd.Series([1.0], index=["A"]), df=5)
+        >>> d = a - b
+        >>> float(d.estimate.loc["A", "total"]), float(d.df_for("total")["A"])
+        (5.0, 10.0)
         """
         check_choice(correlation, ("independent",), name="correlation", func="Scores.difference")
         units = self.units.intersection(before.units, sort=False)
@@ -370,10 +508,30 @@ class Scores:
             raise DGIError(msg)
         a = self.select(units=list(units), measures=list(measures))
         b = before.select(units=list(units), measures=list(measures))
-        df: pd.Series | None = None
-        if a.df is not None and b.df is not None:
-            df = pd.concat([a.df, b.df], axis=1).min(axis=1)
         cov = a.cov + b.cov
+        if cross_cov is not None:
+            idx = a.cov.index
+            if not isinstance(cross_cov, pd.DataFrame) or not (
+                set(idx) <= set(cross_cov.index) and set(idx) <= set(cross_cov.columns)
+            ):
+                msg = (
+                    "The 'cross_cov' parameter of Scores.difference must be a DataFrame with the "
+                    "(unit, measure) pairs of both Scores on both axes."
+                )
+                raise DGIError(msg)
+            c = cross_cov.loc[idx, idx]
+            cov = cov - c - c.T.to_numpy()
+        df: pd.DataFrame | None = None
+        fa, fb = a.df_frame, b.df_frame
+        if fa is not None and fb is not None:
+            if cross_cov is None:
+                vals = satterthwaite_df(
+                    a.std_error.to_numpy() ** 2, fa.to_numpy(), b.std_error.to_numpy() ** 2,
+                    fb.to_numpy(),
+                )
+            else:
+                vals = np.minimum(fa.to_numpy(), fb.to_numpy())
+            df = pd.DataFrame(vals, index=a.units, columns=a.measures)
         return Scores(
             a.estimate - b.estimate,
             cov,
@@ -392,36 +550,62 @@ class Scores:
         self,
         n_draws: int,
         *,
-        method: Literal["normal", "replicates"] = "normal",
+        method: Literal["normal", "t", "replicates"] = "normal",
         measures: Sequence[str] | None = None,
         rng: RNGLike = None,
     ) -> np.ndarray:
         """Draws of the estimate table that represent sampling error, shape ``(n_draws, units, measures)``.
 
-        ``"normal"`` draws from N(estimate, cov); ``"replicates"`` resamples the stored replicate
-        estimates re-centred at the full-sample estimate and rescaled so that their covariance is
+        ``"normal"`` draws from N(estimate, cov); ``"t"`` draws multivariate t per unit with the
+        unit's design df (the Gaussian deviation of a unit divided by ``sqrt(χ²_ν/ν)``, one scale
+        per unit; needs :attr:`df`); ``"replicates"`` resamples the stored replicate estimates
+        re-centred at the full-sample estimate and rescaled so that their covariance is
         :attr:`cov` (valid for any replicate method).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> s = Scores.from_estimates(pd.Series([75.0, 72.0], index=["A", "B"], name="total"),
+        ...                           pd.Series([1.0, 2.0], index=["A", "B"]), df=4)
+        >>> s.sampling_draws(10, method="t", rng=1).shape
+        (10, 2, 1)
         """
-        check_choice(method, ("normal", "replicates"), name="method", func="Scores.sampling_draws")
+        check_choice(method, ("normal", "t", "replicates"), name="method", func="Scores.sampling_draws")
         gen = as_generator(rng)
         sub = self if measures is None else self.select(measures=list(measures))
         mean = sub._stacked()
         shape = (n_draws, *sub.estimate.shape)
-        if method == "normal":
-            cov = sub.cov.to_numpy()
-            vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
-            root = vecs * np.sqrt(np.clip(vals, 0.0, None))
-            z = gen.standard_normal((n_draws, mean.size))
-            return (mean + z @ root.T).reshape(shape)
+        if method in ("normal", "t"):
+            dev = gaussian_draws(sub.cov.to_numpy(), n_draws, gen)
+            if method == "t":
+                frame = sub.df_frame
+                if frame is None:
+                    msg = (
+                        "Scores.sampling_draws(method='t') needs degrees of freedom (Scores.df); "
+                        "use method='normal' for a covariance known without error."
+                    )
+                    raise DGIError(msg)
+                per_unit = frame.to_numpy(dtype=float).min(axis=1)
+                bad = ~(per_unit > 0)
+                if bad.any():
+                    msg = (
+                        "Scores.sampling_draws(method='t'): df must be > 0; unit(s) "
+                        f"{list(sub.units[bad])} have {per_unit[bad].tolist()}."
+                    )
+                    raise DGIError(msg)
+                scale = chi_scales(per_unit, n_draws, gen)
+                n_m = sub.estimate.shape[1]
+                dev = dev / np.repeat(scale, n_m, axis=1)
+            return (mean + dev).reshape(shape)
         if sub.replicates is None or sub.replicate_factors is None:
             msg = "Scores.sampling_draws(method='replicates') needs replicate estimates; use method='normal'."
             raise DGIError(msg)
         reps = sub.replicates.to_numpy(dtype=float)
         centre = mean if sub.replicate_mse else reps.mean(axis=0)
         f = np.asarray(sub.replicate_factors, dtype=float)
-        dev = (reps - centre) * np.sqrt(f * len(f))[:, None]
+        devr = (reps - centre) * np.sqrt(f * len(f))[:, None]
         pick = gen.integers(0, len(f), size=n_draws)
-        return (mean + dev[pick]).reshape(shape)
+        return (mean + devr[pick]).reshape(shape)
 
     # ------------------------------------------------------------------ display
     def __repr__(self) -> str:
