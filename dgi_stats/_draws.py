@@ -26,7 +26,8 @@ def covariance_root(cov: FloatArray) -> FloatArray | None:
         return None
     scale = max(float(np.max(np.abs(np.diagonal(cov)))), 1e-300)
     try:
-        return np.linalg.cholesky(cov + 1e-12 * scale * np.eye(p))
+        chol = np.asarray(np.linalg.cholesky(cov + 1e-12 * scale * np.eye(p)), dtype=np.float64)
+        return chol
     except np.linalg.LinAlgError:
         vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
         root: FloatArray = vecs * np.sqrt(np.clip(vals, 0.0, None))
