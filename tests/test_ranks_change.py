@@ -22,8 +22,9 @@ from dgi_stats.scores import Scores
 def pisa_years(shared_dir):
     d = pd.read_csv(shared_dir / "data" / "ranks" / "pisa_2018_2022_oecd.csv").set_index("country")
     d2 = d.dropna(subset=["math_score_2022"])
-    y1 = (d.math_score_2018, np.diag(d.math_se_2018.to_numpy() ** 2))
-    y2 = (d2.math_score_2022, np.diag(d2.math_se_2022.to_numpy() ** 2))
+    # csranks treats the published SEs as known: df = inf
+    y1 = (d.math_score_2018, np.diag(d.math_se_2018.to_numpy() ** 2), np.inf)
+    y2 = (d2.math_score_2022, np.diag(d2.math_se_2022.to_numpy() ** 2), np.inf)
     ref = pd.read_csv(
         shared_dir / "data" / "ranks" / "pisa_math_rank_change_2018_2022.csv"
     ).set_index("country")
@@ -110,7 +111,7 @@ UNITS13 = [f"U{i:02d}" for i in range(13)]
 
 def _year(theta, se=1.0):
     s = pd.Series(theta, index=UNITS13[: len(theta)])
-    return s, np.diag(np.full(len(theta), se**2))
+    return s, np.diag(np.full(len(theta), se**2)), np.inf
 
 
 def test_clear_rise_is_detected_exact_and_mc():
@@ -141,7 +142,7 @@ def test_scores_inputs_and_unit_matching():
     est1 = pd.Series(rng.normal(70, 2, 13), index=names, name="total")
     est2 = pd.Series(rng.normal(70, 2, 13), index=names, name="total")
     se = pd.Series(0.8, index=names, name="total")
-    s1, s2 = Scores.from_estimates(est1, se), Scores.from_estimates(est2, se)
+    s1, s2 = Scores.from_estimates(est1, se, df=5), Scores.from_estimates(est2, se, df=5)
     r = rank_change_test(s1, s2, unit="uong bi")
     assert r.unit == "Uông Bí"
     assert list(r.table.index) == ["Uông Bí"]
@@ -160,10 +161,14 @@ def test_bad_inputs():
     with pytest.raises(DGIError, match="Scores or an"):
         rank_change_test([1, 2], y)
     with pytest.raises(DGIError, match="symmetric"):
-        rank_change_test(y, (y[0], np.triu(np.ones((5, 5)))))
+        rank_change_test(y, (y[0], np.triu(np.ones((5, 5))), np.inf))
+    with pytest.raises(DGIError, match="degrees of freedom"):
+        rank_change_test(y, (y[0], y[1]))
+    with pytest.raises(DGIError, match=r"U01"):
+        rank_change_test(y, (y[0], y[1], pd.Series([5.0, 0.0, 5, 5, 5], index=y[0].index)))
     with pytest.raises(DGIError, match="exact"):
         rank_change_test(y, y, method="exact")
-    single = (pd.Series([1.0], index=["U00"]), np.eye(1))
+    single = (pd.Series([1.0], index=["U00"]), np.eye(1), np.inf)
     with pytest.raises(DGIError, match="at least 2"):
         rank_change_test(single, single)
 

@@ -40,7 +40,7 @@ def test_competition_rank_ties_share_best():
 
 def test_result_object_and_frame():
     est = pd.Series([75.0, 74.0, 70.0, 60.0], index=["A", "B", "C", "D"])
-    cs = rank_confidence_sets(est, np.diag([0.5, 0.5, 0.5, 0.5]), n_resamples=5000, rng=1)
+    cs = rank_confidence_sets(est, np.diag([0.5, 0.5, 0.5, 0.5]), df=np.inf, n_resamples=5000, rng=1)
     f = cs.to_frame()
     assert list(f.columns) == ["estimate", "std_error", "rank", "lower", "upper", "margin"]
     assert f.index.tolist() == ["A", "B", "C", "D"]
@@ -53,7 +53,7 @@ def test_result_object_and_frame():
     with pytest.raises(AttributeError):
         cs.coverage = 0.5  # type: ignore[misc]
     # same seed, same numbers
-    cs2 = rank_confidence_sets(est, np.diag([0.5] * 4), n_resamples=5000, rng=1)
+    cs2 = rank_confidence_sets(est, np.diag([0.5] * 4), df=np.inf, n_resamples=5000, rng=1)
     pd.testing.assert_frame_equal(cs.critical_values, cs2.critical_values)
 
 
@@ -61,7 +61,7 @@ def test_inputs_are_not_mutated():
     est = pd.Series([3.0, 1.0, 2.0], index=["a", "b", "c"])
     cov = pd.DataFrame(np.eye(3), index=est.index, columns=est.index)
     e0, c0 = est.copy(), cov.copy()
-    rank_confidence_sets(est, cov, simultaneous=False)
+    rank_confidence_sets(est, cov, df=np.inf, simultaneous=False)
     pd.testing.assert_series_equal(est, e0)
     pd.testing.assert_frame_equal(cov, c0)
 
@@ -70,23 +70,23 @@ def test_cov_dataframe_is_aligned_by_label():
     est = pd.Series([3.0, 1.0, 2.0], index=["a", "b", "c"])
     cov = pd.DataFrame(np.diag([0.1, 0.2, 0.3]), index=["a", "b", "c"], columns=["a", "b", "c"])
     shuffled = cov.loc[["c", "a", "b"], ["b", "c", "a"]]
-    r1 = rank_confidence_sets(est, cov, simultaneous=False)
-    r2 = rank_confidence_sets(est, shuffled, simultaneous=False)
+    r1 = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False)
+    r2 = rank_confidence_sets(est, shuffled, df=np.inf, simultaneous=False)
     pd.testing.assert_series_equal(r1.std_error, r2.std_error)
 
 
 def test_scores_and_replicates_inputs():
     est = pd.Series([75.0, 74.0, 70.0], index=["A", "B", "C"], name="total")
     se = pd.Series([0.5, 0.6, 0.7], index=["A", "B", "C"], name="total")
-    s = Scores.from_estimates(est, se)
+    s = Scores.from_estimates(est, se, df=np.inf)
     a = rank_confidence_sets(s, simultaneous=False)
-    b = rank_confidence_sets(est, np.diag(se.to_numpy() ** 2), simultaneous=False)
+    b = rank_confidence_sets(est, np.diag(se.to_numpy() ** 2), df=np.inf, simultaneous=False)
     pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
     # replicates: cov = sum f_r (θ_r − mean)(θ_r − mean)'
     rng = np.random.default_rng(2)
     reps = pd.DataFrame(rng.normal(size=(50, 3)) * se.to_numpy() + est.to_numpy(),
                         columns=["A", "B", "C"])
-    r = rank_confidence_sets(est, replicates=reps, simultaneous=False)
+    r = rank_confidence_sets(est, df=np.inf, replicates=reps, simultaneous=False)
     np.testing.assert_allclose(r.std_error.to_numpy(), reps.std(ddof=1).to_numpy())
     with pytest.raises(DGIError, match="measure"):
         rank_confidence_sets(s, measure="nope")
@@ -95,8 +95,8 @@ def test_scores_and_replicates_inputs():
 def test_lower_is_better_reverses():
     est = pd.Series([1.0, 5.0, 9.0], index=list("abc"))
     cov = np.diag([0.01] * 3)
-    hi = rank_confidence_sets(est, cov, simultaneous=False)
-    lo = rank_confidence_sets(est, cov, simultaneous=False, lower_is_better=True)
+    hi = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False)
+    lo = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, lower_is_better=True)
     assert hi.rank.tolist() == [3, 2, 1]
     assert lo.rank.tolist() == [1, 2, 3]
     assert lo.lower.tolist() == [1, 2, 3]
@@ -107,15 +107,15 @@ def test_holm_is_never_narrower_than_mrsw_and_kww_valid_shape():
     rng = np.random.default_rng(4)
     est = pd.Series(np.sort(rng.normal(0, 3, 13)), index=UNITS)
     cov = np.diag(rng.uniform(0.5, 1.5, 13))
-    mrsw = rank_confidence_sets(est, cov, n_resamples=50_000, rng=1)
-    holm = rank_confidence_sets(est, cov, method="holm")
+    mrsw = rank_confidence_sets(est, cov, df=np.inf, n_resamples=50_000, rng=1)
+    holm = rank_confidence_sets(est, cov, df=np.inf, method="holm")
     stable = mrsw.margin > 0.05
     assert (holm.lower[stable] <= mrsw.lower[stable]).all()
     assert (holm.upper[stable] >= mrsw.upper[stable]).all()
-    bonf = rank_confidence_sets(est, cov, method="bonferroni")
+    bonf = rank_confidence_sets(est, cov, df=np.inf, method="bonferroni")
     assert (bonf.lower <= holm.lower).all()
     assert (bonf.upper >= holm.upper).all()
-    kww = rank_confidence_sets(est, cov, method="kww")
+    kww = rank_confidence_sets(est, cov, df=np.inf, method="kww")
     assert ((kww.lower <= kww.rank) & (kww.rank <= kww.upper)).all()
 
 
@@ -124,24 +124,24 @@ def test_non_diagonal_covariance_uses_monte_carlo():
     p = 5
     est = pd.Series([0.0, 0.5, 1.0, 1.5, 2.0], index=list("abcde"))
     cov = 0.95 * np.ones((p, p)) + 0.05 * np.eye(p)
-    dep = rank_confidence_sets(est, cov, simultaneous=False, n_resamples=20_000, rng=1)
+    dep = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, n_resamples=20_000, rng=1)
     assert dep.method == "monte-carlo"
-    ind = rank_confidence_sets(est, np.diag(np.diag(cov)), simultaneous=False)
+    ind = rank_confidence_sets(est, np.diag(np.diag(cov)), df=np.inf, simultaneous=False)
     assert ((dep.upper - dep.lower) <= (ind.upper - ind.lower)).all()
     assert (dep.upper - dep.lower).sum() < (ind.upper - ind.lower).sum()
     with pytest.raises(DGIError, match="diagonal"):
-        rank_confidence_sets(est, cov, simultaneous=False, method="exact")
+        rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, method="exact")
 
 
 def test_tau_sets():
     est = pd.Series([10.0, 9.9, 9.8, 5.0, 4.9, 0.0], index=list("abcdef"))
     cov = np.diag([0.01] * 6)
-    assert tau_best(est, cov, tau=1, n_resamples=20_000, rng=1).members.tolist() == ["a", "b", "c"]
-    assert set(tau_best(est, cov, tau=3, n_resamples=20_000, rng=1).members) == {"a", "b", "c"}
-    assert tau_worst(est, cov, tau=1, n_resamples=20_000, rng=1).members.tolist() == ["f"]
-    assert "TauSet" in repr(tau_best(est, cov, n_resamples=1000, rng=1))
+    assert tau_best(est, cov, df=np.inf, tau=1, n_resamples=20_000, rng=1).members.tolist() == ["a", "b", "c"]
+    assert set(tau_best(est, cov, df=np.inf, tau=3, n_resamples=20_000, rng=1).members) == {"a", "b", "c"}
+    assert tau_worst(est, cov, df=np.inf, tau=1, n_resamples=20_000, rng=1).members.tolist() == ["f"]
+    assert "TauSet" in repr(tau_best(est, cov, df=np.inf, n_resamples=1000, rng=1))
     with pytest.raises(DGIError, match="tau"):
-        tau_best(est, cov, tau=6, n_resamples=1000)
+        tau_best(est, cov, df=np.inf, tau=6, n_resamples=1000)
 
 
 # ------------------------------------------------------------------------------------ bad input
@@ -160,29 +160,29 @@ def test_bad_options(kwargs, match):
     est = pd.Series([1.0, 2.0, 3.0])
     kw = {"n_resamples": 1000, "rng": 1} | kwargs
     with pytest.raises(DGIError, match=match):
-        rank_confidence_sets(est, np.eye(3), **kw)
+        rank_confidence_sets(est, np.eye(3), df=np.inf, **kw)
 
 
 def test_bad_data():
     est = pd.Series([1.0, 2.0, 3.0], index=list("abc"))
     with pytest.raises(DGIError, match="symmetric"):
-        rank_confidence_sets(est, np.array([[1, 0.5, 0], [0, 1, 0], [0, 0, 1.0]]))
+        rank_confidence_sets(est, np.array([[1, 0.5, 0], [0, 1, 0], [0, 0, 1.0]]), df=np.inf)
     with pytest.raises(DGIError, match="positive semi-definite"):
-        rank_confidence_sets(est, np.array([[1, 2, 0], [2, 1, 0], [0, 0, 1.0]]))
+        rank_confidence_sets(est, np.array([[1, 2, 0], [2, 1, 0], [0, 0, 1.0]]), df=np.inf)
     with pytest.raises(DGIError, match="3 x 3"):
-        rank_confidence_sets(est, np.eye(4))
+        rank_confidence_sets(est, np.eye(4), df=np.inf)
     with pytest.raises(DGIError, match=r"NaN.*\['b'\]"):
-        rank_confidence_sets(pd.Series([1.0, np.nan, 3.0], index=list("abc")), np.eye(3))
+        rank_confidence_sets(pd.Series([1.0, np.nan, 3.0], index=list("abc")), np.eye(3), df=np.inf)
     with pytest.raises(DGIError, match="at least 2 units"):
-        rank_confidence_sets(pd.Series([1.0], index=["a"]), np.eye(1))
+        rank_confidence_sets(pd.Series([1.0], index=["a"]), np.eye(1), df=np.inf)
     with pytest.raises(DGIError, match="same units"):
-        rank_confidence_sets(est, pd.DataFrame(np.eye(3), index=list("abd"), columns=list("abd")))
+        rank_confidence_sets(est, pd.DataFrame(np.eye(3), index=list("abd"), columns=list("abd")), df=np.inf)
     with pytest.raises(DGIError, match="duplicated"):
-        rank_confidence_sets(pd.Series([1.0, 2.0], index=["a", "a"]), np.eye(2))
+        rank_confidence_sets(pd.Series([1.0, 2.0], index=["a", "a"]), np.eye(2), df=np.inf)
     with pytest.raises(DGIError, match="needs 'cov'"):
         rank_confidence_sets(est)
     with pytest.raises(DGIError, match="tukey"):
-        rank_confidence_sets(est, np.diag([1.0, 2.0, 3.0]), method="tukey")
+        rank_confidence_sets(est, np.diag([1.0, 2.0, 3.0]), df=np.inf, method="tukey")
 
 
 # ------------------------------------------------------------------------- Monte Carlo engine
@@ -234,10 +234,10 @@ SETTINGS = settings(max_examples=15, deadline=None,
 def test_property_bounds_nesting(prob):
     est, cov = prob
     p = len(est)
-    marg = rank_confidence_sets(est, cov, simultaneous=False)
+    marg = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False)
     kw = {"n_resamples": 20_000, "rng": 3}
-    sim = rank_confidence_sets(est, cov, **kw)
-    single = rank_confidence_sets(est, cov, stepdown=False, **kw)
+    sim = rank_confidence_sets(est, cov, df=np.inf, **kw)
+    single = rank_confidence_sets(est, cov, df=np.inf, stepdown=False, **kw)
     for cs in (marg, sim, single):
         assert ((cs.lower >= 1) & (cs.lower <= cs.rank) & (cs.rank <= cs.upper)
                 & (cs.upper <= p)).all()
@@ -248,8 +248,8 @@ def test_property_bounds_nesting(prob):
     ok = (sim.margin > 0.03) & (marg.margin > 0.03)
     assert (sim.lower[ok] <= marg.lower[ok]).all()
     assert (sim.upper[ok] >= marg.upper[ok]).all()
-    low = rank_confidence_sets(est, cov, simultaneous=False, kind="lower")
-    up = rank_confidence_sets(est, cov, simultaneous=False, kind="upper")
+    low = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, kind="lower")
+    up = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, kind="upper")
     assert (low.upper == p).all()
     assert (up.lower == 1).all()
 
@@ -258,8 +258,8 @@ def test_property_bounds_nesting(prob):
 @given(_problems(), st.floats(-100, 100), st.floats(0.1, 10))
 def test_property_shift_rescale_invariance(prob, shift, scale):
     est, cov = prob
-    a = rank_confidence_sets(est, cov, simultaneous=False)
-    b = rank_confidence_sets(est * scale + shift, cov * scale**2, simultaneous=False)
+    a = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False)
+    b = rank_confidence_sets(est * scale + shift, cov * scale**2, df=np.inf, simultaneous=False)
     ok = a.margin > 1e-6
     assert (a.lower[ok] == b.lower[ok]).all()
     assert (a.upper[ok] == b.upper[ok]).all()
@@ -272,12 +272,12 @@ def test_property_permutation_equivariance(prob, rnd):
     est, cov = prob
     perm = list(range(len(est)))
     rnd.shuffle(perm)
-    a = rank_confidence_sets(est, cov, simultaneous=False)
-    b = rank_confidence_sets(est.iloc[perm], cov[np.ix_(perm, perm)], simultaneous=False)
+    a = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False)
+    b = rank_confidence_sets(est.iloc[perm], cov[np.ix_(perm, perm)], df=np.inf, simultaneous=False)
     pd.testing.assert_series_equal(a.lower, b.lower.loc[a.units])
     pd.testing.assert_series_equal(a.upper, b.upper.loc[a.units])
-    h1 = rank_confidence_sets(est, cov, method="holm")
-    h2 = rank_confidence_sets(est.iloc[perm], cov[np.ix_(perm, perm)], method="holm")
+    h1 = rank_confidence_sets(est, cov, df=np.inf, method="holm")
+    h2 = rank_confidence_sets(est.iloc[perm], cov[np.ix_(perm, perm)], df=np.inf, method="holm")
     pd.testing.assert_series_equal(h1.lower, h2.lower.loc[h1.units])
 
 
@@ -286,7 +286,7 @@ def test_property_permutation_equivariance(prob, rnd):
 def test_property_tau_sets_nested(prob):
     est, cov = prob
     p = len(est)
-    sets = [set(tau_best(est, cov, tau=t, n_resamples=5000, rng=2).members) for t in range(1, p)]
+    sets = [set(tau_best(est, cov, df=np.inf, tau=t, n_resamples=5000, rng=2).members) for t in range(1, p)]
     assert all(a <= b for a, b in itertools.pairwise(sets))
 
 
@@ -308,7 +308,7 @@ def _coverage(truth, n_rep, rng, *, simultaneous, n_resamples=2000):
     covered_unit = np.zeros(p)
     for _ in range(n_rep):
         est = pd.Series(truth + rng.normal(size=p), index=UNITS[:p])
-        cs = rank_confidence_sets(est, np.eye(p), simultaneous=simultaneous,
+        cs = rank_confidence_sets(est, np.eye(p), df=np.inf, simultaneous=simultaneous,
                                   n_resamples=n_resamples, rng=rng)
         r = _true_rank(truth)
         inside = (cs.lower.to_numpy() <= r) & (r <= cs.upper.to_numpy())

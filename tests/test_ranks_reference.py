@@ -55,7 +55,7 @@ def _compute(est, cov, config):
     stepwise = step == "stepwise"
     if func in ("marginal", "simultaneous"):
         cs = rank_confidence_sets(
-            est, cov, coverage=coverage, simultaneous=func == "simultaneous", kind=kind,
+            est, cov, df=np.inf, coverage=coverage, simultaneous=func == "simultaneous", kind=kind,
             stepdown=stepwise, n_resamples=100_000, rng=2024,
         )
         return cs.lower, cs.upper, cs.margin
@@ -139,7 +139,7 @@ def test_rc_b_pisa_tables(pisa, csranks_ref, year, config):
 def test_rc_a_vignette(pisa):
     """RC-A: csranks vignette (PISA 2018 math): point ranks, UK marginal set, τ-best lists."""
     est, cov = _year(pisa, 2018)
-    cs = rank_confidence_sets(est, cov, simultaneous=False, kind="two-sided")
+    cs = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, kind="two-sided")
     top6 = cs.rank.sort_values().index[:6].tolist()
     assert top6 == ["Japan", "Korea", "Estonia", "Netherlands", "Poland", "Switzerland"]
     assert cs.rank["United Kingdom"] == 13
@@ -147,7 +147,7 @@ def test_rc_a_vignette(pisa):
     assert cs.lower["United Kingdom"] in (7, 8)
     assert cs.upper["United Kingdom"] == 23
     assert cs.margin["United Kingdom"] == pytest.approx(0.0016, abs=1e-4)
-    tb = tau_best(est, cov, tau=5, coverage=0.95, n_resamples=100_000, rng=2024)
+    tb = tau_best(est, cov, df=np.inf, tau=5, coverage=0.95, n_resamples=100_000, rng=2024)
     assert set(tb.members) - {"United Kingdom"} == TWELVE
 
 
@@ -160,12 +160,12 @@ def test_rc_a_vignette_slow(pisa):
     """RC-A: τ-best at 90 % and the Korea/Germany overlap statement (10^5 draws each)."""
     est, cov = _year(pisa, 2018)
     twelve = TWELVE
-    tb90 = tau_best(est, cov, tau=5, coverage=0.90, n_resamples=100_000, rng=2024)
+    tb90 = tau_best(est, cov, df=np.inf, tau=5, coverage=0.90, n_resamples=100_000, rng=2024)
     assert set(tb90.members) == twelve - {"Sweden"}
     # qualitative statement of the vignette: Korea's and Germany's simultaneous sets overlap at 95 %
     # (both contain 7) but not at 75 %
-    s95 = rank_confidence_sets(est, cov, coverage=0.95, n_resamples=100_000, rng=2024)
-    s75 = rank_confidence_sets(est, cov, coverage=0.75, n_resamples=100_000, rng=2024)
+    s95 = rank_confidence_sets(est, cov, df=np.inf, coverage=0.95, n_resamples=100_000, rng=2024)
+    s75 = rank_confidence_sets(est, cov, df=np.inf, coverage=0.75, n_resamples=100_000, rng=2024)
     assert (s95.lower["Korea"], s95.upper["Korea"], s95.lower["Germany"], s95.upper["Germany"]) == (
         1, 7, 7, 25)
     assert s75.upper["Korea"] < s75.lower["Germany"]
@@ -175,12 +175,12 @@ def test_rc_a_vignette_slow(pisa):
 def test_rc_b_critical_values(pisa):
     """§7.2: simultaneous critical values of the 10^6-draw reference, within Monte Carlo error."""
     est, cov = _year(pisa, 2018)
-    cs = rank_confidence_sets(est, cov, coverage=0.95, n_resamples=200_000, rng=7)
+    cs = rank_confidence_sets(est, cov, df=np.inf, coverage=0.95, n_resamples=200_000, rng=7)
     crit = cs.critical_values.loc["all units"].dropna().to_numpy()
     # reference: 3.8354, 3.7413, 3.7407; MC s.e. of a 95 % quantile at R = 2e5 is ~0.003
     np.testing.assert_allclose(crit[:3], [3.8354, 3.7413, 3.7407], atol=0.012)
     est22, cov22 = _year(pisa, 2022)
-    crit22 = rank_confidence_sets(est22, cov22, n_resamples=200_000, rng=8).critical_values
+    crit22 = rank_confidence_sets(est22, cov22, df=np.inf, n_resamples=200_000, rng=8).critical_values
     np.testing.assert_allclose(crit22.loc["all units"].dropna().to_numpy()[:3],
                                [3.8191, 3.7225, 3.7214], atol=0.012)
 
@@ -200,8 +200,8 @@ def test_exact_quadrature_matches_fine_grid(pisa):
 def test_exact_matches_monte_carlo(pisa):
     """Exact marginal critical values agree with Monte Carlo ones (R = 4e5) within MC error."""
     est, cov = _year(pisa, 2018)
-    ex = rank_confidence_sets(est, cov, simultaneous=False, method="exact")
-    mc = rank_confidence_sets(est, cov, simultaneous=False, method="monte-carlo",
+    ex = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, method="exact")
+    mc = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, method="monte-carlo",
                               n_resamples=400_000, rng=3)
     d = (ex.critical_values["step_1"] - mc.critical_values["step_1"]).abs()
     assert d.max() < 0.01
@@ -214,12 +214,12 @@ def test_rc_c_kww_travel_time(shared_dir):
     """RC-C: the published Klein–Wright–Wieczorek joint rank region, all 51 states, exactly."""
     d = pd.read_csv(shared_dir / "data" / "ranks" / "kww_traveltime2011.csv").set_index("Abbreviation")
     se = d.MOE90_1dec / 1.644854
-    res = kww_confidence_sets(d.Estimate_1dec, np.diag(se.to_numpy() ** 2), coverage=0.90,
+    res = kww_confidence_sets(d.Estimate_1dec, np.diag(se.to_numpy() ** 2), df=np.inf, coverage=0.90,
                               correction="sidak", decimals=1, lower_is_better=True)
     assert (res.lower == d.PublishedFigure_RankLower_asc).all()
     assert (res.upper == d.PublishedFigure_RankUpper_asc).all()
     # same through rank_confidence_sets(method="kww") without the rounding: 9 states differ by one
-    raw = rank_confidence_sets(d.Estimate_1dec, np.diag(se.to_numpy() ** 2), coverage=0.90,
+    raw = rank_confidence_sets(d.Estimate_1dec, np.diag(se.to_numpy() ** 2), df=np.inf, coverage=0.90,
                                method="kww", lower_is_better=True)
     diff = (raw.lower != d.RankLower_asc) | (raw.upper != d.RankUpper_asc)
     assert set(d.index[diff]) <= {"MN", "ME", "MS", "NV", "LA", "TX", "HI", "NH", "IL"}
@@ -230,7 +230,7 @@ def test_rc_f_constants():
     """RC-F: Tukey constants and Šidák/Bonferroni z (deterministic)."""
     for p, want in ((13, 3.312739), (38, 3.863181)):
         est = pd.Series(np.arange(p, dtype=float) * 10)
-        cs = rank_confidence_sets(est, np.eye(p), method="tukey", coverage=0.95)
+        cs = rank_confidence_sets(est, np.eye(p), df=np.inf, method="tukey", coverage=0.95)
         assert cs.critical_values.iloc[0, 0] == pytest.approx(want, abs=5e-7)
     sidak = lambda p, a: stats.norm.ppf(1 - (1 - (1 - a) ** (1 / p)) / 2)
     bonf = lambda p, a: stats.norm.ppf(1 - a / (2 * p))
@@ -245,16 +245,16 @@ def test_tukey_equals_monte_carlo_single_step():
     """With equal SEs, the MRSW single-step simultaneous critical value is the Tukey constant."""
     p = 13
     est = pd.Series(np.linspace(0, 6, p))
-    mc = rank_confidence_sets(est, np.eye(p), stepdown=False, n_resamples=200_000, rng=5)
+    mc = rank_confidence_sets(est, np.eye(p), df=np.inf, stepdown=False, n_resamples=200_000, rng=5)
     assert mc.critical_values.iloc[0, 0] == pytest.approx(3.312739, abs=0.015)
 
 
 def test_multiple_inference_docstring_cases():
     """RC-F tiny cases (multiple-inference 1.2.0 docstrings)."""
-    m = rank_confidence_sets(pd.Series([-1.0, 0.0, 1.0]), np.diag([1.0, 2.0, 3.0]) / 10,
+    m = rank_confidence_sets(pd.Series([-1.0, 0.0, 1.0]), np.diag([1.0, 2.0, 3.0]) / 10, df=np.inf,
                              simultaneous=False)
     assert list(zip(m.lower, m.upper)) == [(2, 3), (1, 3), (1, 2)]
-    s = rank_confidence_sets(pd.Series([0.0, 1.0, 2.0]), np.eye(3) / 10, n_resamples=100_000, rng=1)
+    s = rank_confidence_sets(pd.Series([0.0, 1.0, 2.0]), np.eye(3) / 10, df=np.inf, n_resamples=100_000, rng=1)
     assert list(zip(s.lower, s.upper)) == [(2, 3), (1, 3), (1, 2)]
 
 
@@ -265,7 +265,7 @@ def test_pscores_reference(shared_dir, pisa):
     ref = pd.read_csv(shared_dir / "data" / "ranks" / "pisa_math_pscores.csv")
     for year in (2018, 2022):
         est, cov = _year(pisa, year)
-        got = p_scores(est, cov)
+        got = p_scores(est, cov, df=np.inf)
         r = ref[ref.dataset == f"pisa{year}_math"].set_index("unit")
         np.testing.assert_allclose(got.p_score.loc[r.index], r.p_score, atol=6e-5)
         np.testing.assert_allclose(got.expected_rank.loc[r.index], r.expected_rank_flat_prior,

@@ -26,6 +26,7 @@ __all__ = [
     "MaxLaw",
     "MonteCarloMaxLaw",
     "StepdownResult",
+    "Studentisation",
     "adjusted_pvalues",
     "competition_rank",
     "count_pvalue",
@@ -217,13 +218,57 @@ class ExactMaxLaw:
 
 
 # ---------------------------------------------------------------------------------- Monte Carlo
+@dataclass(frozen=True)
+class Studentisation:
+    """Per-draw variance perturbation of one block: the studentised max statistic.
+
+    ``scale`` (p x n_draws, unit-major) holds ``d = sqrt(χ²_ν/ν)`` per unit and draw; the variance
+    estimate of the draw is ``D Σ̂ D`` (``D = diag(d)``), so a pair's standard deviation in draw r is
+    ``sqrt(d_a² Σ_aa + d_b² Σ_bb − 2 d_a d_b Σ_ab)``. ``cov`` is the block's estimated covariance.
+    """
+
+    scale: FloatArray
+    cov: FloatArray
+
+
+def _std_diff(
+    zt: FloatArray, sa: np.ndarray, sb: np.ndarray, cs: slice, si: FloatArray, flag: bool,
+    stud: Studentisation | None,
+) -> FloatArray:
+    """Standardised differences (z_a − z_b)/σ_ab of pairs ``sa, sb`` over the draws ``cs``.
+
+    ``si`` is 1/σ_ab (fixed σ, known covariance) as a column; with ``stud`` the σ of each draw is
+    rebuilt from the perturbed variances instead. ``flag``: both orientations (absolute value).
+    """
+    d = zt[sa, cs] - zt[sb, cs]
+    if flag:
+        np.abs(d, out=d)
+    if stud is None:
+        d *= si
+        return d
+    ds_a = stud.scale[sa, cs]
+    ds_b = stud.scale[sb, cs]
+    c = stud.cov
+    va = np.diagonal(c)[sa][:, None].astype(d.dtype)
+    vb = np.diagonal(c)[sb][:, None].astype(d.dtype)
+    cab = c[sa, sb][:, None].astype(d.dtype)
+    den = ds_a * ds_a * va + ds_b * ds_b * vb - 2.0 * ds_a * ds_b * cab
+    np.clip(den, 0.0, None, out=den)
+    np.sqrt(den, out=den)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = np.where(den > 0, d / np.where(den > 0, den, 1.0), -np.inf).astype(d.dtype)
+    return d
+
+
 def _max_over_pairs(
-    zt: FloatArray, ia: np.ndarray, ib: np.ndarray, inv: FloatArray, sym: np.ndarray | None = None
+    zt: FloatArray, ia: np.ndarray, ib: np.ndarray, inv: FloatArray, sym: np.ndarray | None = None,
+    stud: Studentisation | None = None,
 ) -> FloatArray:
     """max over the listed pairs of (z_a − z_b)·inv_ab for every draw, chunked.
 
     ``zt`` is unit-major (p x n_draws) so that gathering a pair's two rows is contiguous. Pairs
-    flagged in ``sym`` stand for both orientations (a, b) and (b, a): |z_a − z_b|·inv_ab.
+    flagged in ``sym`` stand for both orientations (a, b) and (b, a): |z_a − z_b|·inv_ab. With
+    ``stud`` each draw has its own pair standard deviations (:class:`Studentisation`).
     """
     n = zt.shape[1]
     out = np.full(n, -np.inf)
@@ -241,10 +286,7 @@ def _max_over_pairs(
             sa, sb, si = pa[sl], pb[sl], pi[sl][:, None].astype(zt.dtype)
             for c0 in range(0, n, col_chunk):
                 cs = slice(c0, c0 + col_chunk)
-                d = zt[sa, cs] - zt[sb, cs]
-                if flag:
-                    np.abs(d, out=d)
-                d *= si
+                d = _std_diff(zt, sa, sb, cs, si, flag, stud)
                 np.maximum(out[cs], d.max(axis=0), out=out[cs], casting="unsafe")
     return out
 
@@ -262,17 +304,19 @@ def _pair_list(mask: BoolArray, sd: FloatArray) -> tuple[np.ndarray, np.ndarray,
     return ia, ib, _inverse_sd(sd[ia, ib]), sym
 
 
-def _max_pruned_diag(z: FloatArray, se: FloatArray, mask: BoolArray, k_top: int = 48) -> FloatArray:
+def _max_pruned_diag(
+    z: FloatArray, se0: FloatArray, mask: BoolArray, k_top: int = 48, scale: FloatArray | None = None
+) -> FloatArray:
     """Exact per-draw max of (z_a − z_b)/σ_ab over ``mask`` for a diagonal covariance, by pruning.
 
     For each draw a lower bound m0 is taken from the pairs among the most extreme units; a pair can
     beat m0 > 0 only if z_a − z_b > m0·σ_ab ≥ m0·(s_a + s_b)/√2, i.e. u_a > v_b with
     u = z − k·s, v = z + k·s, k = m0/√2; those candidate pairs are enumerated from sorted v and
-    evaluated exactly. Nothing of size draws x pairs is ever built.
+    evaluated exactly. Nothing of size draws x pairs is ever built. With ``scale`` (p x n, the
+    studentisation of :class:`Studentisation`) draw r uses the standard errors ``se0 * scale[:, r]``.
     """
     p, n = z.shape
     out = np.empty(n)
-    s2 = se**2
     k_top = min(k_top, p)
     rows_any = mask.any(axis=1)
     cols_any = mask.any(axis=0)
@@ -280,6 +324,8 @@ def _max_pruned_diag(z: FloatArray, se: FloatArray, mask: BoolArray, k_top: int 
     cidx = np.flatnonzero(cols_any)
     for r in range(n):
         zr = z[:, r].copy()
+        se = se0 if scale is None else se0 * scale[:, r]
+        s2 = se**2
         # candidate extremes: largest z (and z/s) among rows, smallest among columns
         zr_rows, zr_cols = zr[ridx], zr[cidx]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -355,7 +401,11 @@ class MonteCarloMaxLaw:
     draws: Sequence[FloatArray]
     sd: Sequence[FloatArray]
     diag_se: Sequence[FloatArray | None]
+    stud: Sequence[Studentisation | None] = ()
     _cache: dict[bytes, FloatArray] = field(default_factory=dict)
+
+    def _stud(self, g: int) -> Studentisation | None:
+        return self.stud[g] if self.stud else None
 
     def maxima(self, active: Sequence[BoolArray]) -> FloatArray:
         """Per-draw max of the standardised differences over the active family (all blocks)."""
@@ -364,15 +414,16 @@ class MonteCarloMaxLaw:
             return self._cache[key]
         n = self.draws[0].shape[1]
         out = np.full(n, -np.inf)
-        for z, sd, se, mask in zip(self.draws, self.sd, self.diag_se, active):
+        for g, (z, sd, se, mask) in enumerate(zip(self.draws, self.sd, self.diag_se, active)):
             n_active = int(mask.sum())
             if n_active == 0:
                 continue
+            stud = self._stud(g)
             if se is not None and n_active * n > 50_000_000 and mask.shape[0] > 64:
-                m = _max_pruned_diag(z, se, mask)
+                m = _max_pruned_diag(z, se, mask, scale=None if stud is None else stud.scale)
             else:
                 ia, ib, inv, sym = _pair_list(mask, sd)
-                m = _max_over_pairs(z, ia, ib, inv, sym)
+                m = _max_over_pairs(z, ia, ib, inv, sym, stud)
             np.maximum(out, m, out=out)
         if len(self._cache) > 64:
             self._cache.clear()
@@ -400,8 +451,9 @@ class MonteCarloMaxLaw:
             d = np.empty((m, min(col_chunk, n - c0)), dtype=self.draws[0].dtype)
             for g, z in enumerate(self.draws):
                 sel = np.flatnonzero(gs == g)
-                d[sel] = z[ia[sel], cs] - z[ib[sel], cs]
-            d *= inv[:, None].astype(d.dtype)
+                d[sel] = _std_diff(
+                    z, ia[sel], ib[sel], cs, inv[sel][:, None].astype(d.dtype), False, self._stud(g)
+                )
             suffix = np.maximum.accumulate(d[::-1], axis=0)[::-1]
             counts += (suffix <= tv[:, None]).sum(axis=1)
         return counts / n
@@ -522,11 +574,13 @@ def count_pvalue(
         return 1.0
     m = tv.size
     best = 0.0
+    # the normal-tail Bonferroni bound is not a bound for a studentised law (heavier tails)
+    can_skip = not getattr(law, "stud", ())
     for i in range(need - 1, -1, -1):
         bound = (m - i) * float(special.ndtr(-tv[i])) if np.isfinite(tv[i]) else (
             0.0 if tv[i] > 0 else 1.0
         )
-        if i < need - 1 and bound <= best:
+        if can_skip and i < need - 1 and bound <= best:
             continue
         active = [f.copy() for f in family]
         for k in range(i):

@@ -1,4 +1,9 @@
-"""Input handling shared by the rank functions: (estimates, cov) from a Series, a Scores or replicates."""
+"""Input handling shared by the rank functions: (estimates, cov, df) from a Series, a Scores or replicates.
+
+Degrees of freedom travel with the covariance: a :class:`~dgi_stats.scores.Scores` carries the
+design df of each unit; bare ``(estimates, cov)`` need ``df`` (``numpy.inf`` declares the covariance
+known, e.g. published standard errors of a large survey).
+"""
 
 from __future__ import annotations
 
@@ -13,18 +18,48 @@ from dgi_stats.exceptions import DGIError
 from dgi_stats.ranks._core import std_errors
 from dgi_stats.scores import Scores
 
-__all__ = ["RankInput", "prepare", "replicate_columns"]
+__all__ = ["LARGE_DF", "RankInput", "prepare", "replicate_columns", "resolve_df"]
+
+
+# above this many degrees of freedom for every unit, t and normal critical values agree to < 1 %
+LARGE_DF = 100.0
 
 
 class RankInput:
-    """Validated inputs: unit labels, estimates and covariance (original orientation)."""
+    """Validated inputs: unit labels, estimates, covariance (original orientation) and df per unit."""
 
-    __slots__ = ("cov", "theta", "units")
+    __slots__ = ("cov", "df", "theta", "units")
 
-    def __init__(self, units: pd.Index, theta: FloatArray, cov: FloatArray) -> None:
+    def __init__(
+        self, units: pd.Index, theta: FloatArray, cov: FloatArray, df: FloatArray | None = None
+    ) -> None:
         self.units = units
         self.theta = theta
         self.cov = cov
+        self.df = np.full(theta.size, np.inf) if df is None else df
+
+    @property
+    def studentised(self) -> bool:
+        """True when some unit's df is <= :data:`LARGE_DF` (critical values must account for it)."""
+        return bool((self.df <= LARGE_DF).any())
+
+    def subset(self, pos: np.ndarray) -> RankInput:
+        """The inputs of the units at positions ``pos``."""
+        return RankInput(
+            pd.Index(self.units[pos]), self.theta[pos], self.cov[np.ix_(pos, pos)], self.df[pos]
+        )
+
+    def critical_law(self) -> str:
+        """How critical values treat the covariance, in words (stored in every result)."""
+        if not self.studentised:
+            if np.isinf(self.df).all():
+                return "normal (covariance declared known: df = inf)"
+            return f"normal (every unit has df > {LARGE_DF:g})"
+        lo = float(np.min(self.df))
+        return (
+            "studentised: each unit's variance estimate drawn as a scaled chi-square with its "
+            f"design df (smallest df {lo:g})"
+        )
 
     @property
     def se(self) -> FloatArray:
@@ -72,19 +107,73 @@ def _cov_from_replicates(
     return (dev * f[:, None]).T @ dev
 
 
+def resolve_df(df: Any, units: pd.Index, *, func: str, source: str = "") -> FloatArray:
+    """Degrees of freedom per unit as floats (inf = known), or a DGIError naming the units.
+
+    ``df`` is a number, a Series indexed by unit or an array with one value per unit.
+    """
+    hint = (
+        f"Pass df=<design df per unit> to {func}, or df=numpy.inf to declare the covariance known "
+        "(normal critical values)."
+    )
+    if df is None:
+        what = f" ({source})" if source else ""
+        msg = f"{func} needs the degrees of freedom of the covariance{what}. {hint}"
+        raise DGIError(msg)
+    if isinstance(df, pd.Series):
+        missing = [u for u in units if u not in df.index]
+        if missing:
+            msg = f"The 'df' parameter of {func} has no value for unit(s) {missing}. {hint}"
+            raise DGIError(msg)
+        vals = df.reindex(units).to_numpy(dtype=float)
+    else:
+        try:
+            arr = np.asarray(df, dtype=float)
+        except (TypeError, ValueError) as exc:
+            msg = f"The 'df' parameter of {func} must be numeric. {hint}"
+            raise DGIError(msg) from exc
+        if arr.ndim == 0:
+            vals = np.full(len(units), float(arr))
+        elif arr.shape == (len(units),):
+            vals = arr.copy()
+        else:
+            msg = (
+                f"The 'df' parameter of {func} must be a number or have one value per unit "
+                f"({len(units)}). Got shape {arr.shape}."
+            )
+            raise DGIError(msg)
+    bad = ~(vals > 0)
+    if bad.any():
+        msg = (
+            f"The 'df' parameter of {func} must be > 0 for every unit; unit(s) "
+            f"{units[bad].tolist()} have {vals[bad].tolist()} (a unit with one PSU has df 0: merge "
+            f"or collapse strata, or give it a df). {hint}"
+        )
+        raise DGIError(msg)
+    return vals
+
+
 def prepare(
     estimates: Any,
     cov: Any,
     *,
     func: str,
     measure: str = "total",
+    df: Any = None,
     replicates: pd.DataFrame | None = None,
     replicate_factors: Any = None,
     replicate_mse: bool = False,
     min_units: int = 2,
 ) -> RankInput:
-    """Validate ``(estimates, cov)`` (or a Scores, or replicates) and return arrays with unit labels."""
+    """Validate ``(estimates, cov, df)`` (or a Scores, or replicates) and return arrays with unit labels.
+
+    A Scores input brings its design df (``Scores.df``) unless ``df`` is given.
+    """
+    source = "bare estimates and covariance carry none"
     if isinstance(estimates, Scores):
+        if df is None:
+            df = estimates.df_for(measure) if measure in estimates.measures else None
+            source = "this Scores has no df"
         if cov is not None:
             msg = f"{func}: pass either a Scores object or (estimates, cov), not both."
             raise DGIError(msg)
@@ -155,5 +244,5 @@ def prepare(
     else:
         c = cov
     c = check_covariance(c, p, name="cov", func=func)
-    return RankInput(units, theta, c)
+    return RankInput(units, theta, c, resolve_df(df, units, func=func, source=source))
 

@@ -24,7 +24,11 @@ from dgi_stats._rng import RNGLike
 from dgi_stats._validation import check_choice, check_probability
 from dgi_stats.ranks._core import competition_rank, pair_sd
 from dgi_stats.ranks._input import prepare
-from dgi_stats.ranks.confidence_sets import RankConfidenceSets, rank_confidence_sets
+from dgi_stats.ranks.confidence_sets import (
+    RankConfidenceSets,
+    rank_confidence_sets,
+    welch_pair_df,
+)
 
 __all__ = ["PairwiseComparisons", "PerformanceBands", "pairwise_comparisons", "performance_bands"]
 
@@ -82,6 +86,7 @@ def pairwise_comparisons(
     confidence_level: float = 0.95,
     lower_is_better: bool = False,
     measure: str = "total",
+    df: Any = None,
 ) -> PairwiseComparisons:
     r"""Differences between all pairs of units, with multiplicity-adjusted p-values.
 
@@ -102,6 +107,9 @@ def pairwise_comparisons(
         Order each pair so that the better unit is ``unit_a``. default: False.
     measure : str
         Measure of a Scores input. default: "total".
+    df : float, Series or array-like, optional
+        Degrees of freedom per unit. default: None (from the Scores; required for bare
+        estimates, ``numpy.inf`` = covariance known).
 
     Returns
     -------
@@ -110,7 +118,9 @@ def pairwise_comparisons(
     Notes
     -----
     :math:`z_{ab} = (\hat\theta_a - \hat\theta_b)/\hat\sigma_{ab}`,
-    :math:`\hat\sigma_{ab}^2 = \Sigma_{aa} + \Sigma_{bb} - 2\Sigma_{ab}`, two-sided normal p-values.
+    :math:`\hat\sigma_{ab}^2 = \Sigma_{aa} + \Sigma_{bb} - 2\Sigma_{ab}`, two-sided p-values and
+    intervals from Student t with the Welch–Satterthwaite df of the pair (normal when both units'
+    df are infinite).
 
     References
     ----------
@@ -123,7 +133,7 @@ def pairwise_comparisons(
     --------
     >>> import numpy as np, pandas as pd
     >>> pc = pairwise_comparisons(pd.Series([75.0, 74.0, 70.0], index=["A", "B", "C"]),
-    ...                           np.diag([0.25, 0.25, 0.25]))
+    ...                           np.diag([0.25, 0.25, 0.25]), df=np.inf)
     >>> pc.table[["unit_a", "unit_b", "difference", "reject"]]
       unit_a unit_b  difference  reject
     0      A      B         1.0   False
@@ -133,7 +143,7 @@ def pairwise_comparisons(
     func = "pairwise_comparisons"
     level = check_probability(confidence_level, name="confidence_level", func=func)
     check_choice(adjustment, _ADJ, name="adjustment", func=func)
-    data = prepare(estimates, cov, func=func, measure=measure)
+    data = prepare(estimates, cov, func=func, measure=measure, df=df)
     theta = -data.theta if lower_is_better else data.theta
     order = np.argsort(-theta, kind="stable")
     sd = pair_sd(data.cov)
@@ -143,17 +153,20 @@ def pairwise_comparisons(
     s = sd[a, b]
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(s > 0, diff / np.where(s > 0, s, 1.0), np.where(diff == 0, 0.0, np.inf))
-    pv = 2.0 * stats.norm.sf(np.abs(z))
+    nu = welch_pair_df(data.cov, data.df)[a, b]
+    known = np.isinf(nu)
+    nu1 = np.where(known, 1.0, nu)
+    pv = np.where(known, 2.0 * stats.norm.sf(np.abs(z)), 2.0 * stats.t.sf(np.abs(z), nu1))
     alpha = 1.0 - level
     if adjustment == "none":
         padj = pv
     else:
         padj = multipletests(pv, alpha=alpha, method=adjustment)[1]
-    q = stats.norm.ppf(0.5 + level / 2.0)
+    q = np.where(known, stats.norm.ppf(0.5 + level / 2.0), stats.t.ppf(0.5 + level / 2.0, nu1))
     table = pd.DataFrame(
         {
             "unit_a": data.units[a], "unit_b": data.units[b], "difference": diff, "std_error": s,
-            "ci_low": diff - q * s, "ci_high": diff + q * s, "z": z, "pvalue": pv,
+            "ci_low": diff - q * s, "ci_high": diff + q * s, "df": nu, "z": z, "pvalue": pv,
             "pvalue_adjusted": padj, "reject": padj <= alpha,
         }
     )
@@ -202,6 +215,7 @@ def performance_bands(
     n_resamples: int = 100_000,
     lower_is_better: bool = False,
     measure: str = "total",
+    df: Any = None,
     rng: RNGLike = None,
 ) -> PerformanceBands:
     """Split units into bands that the data order, with joint confidence ``coverage``.
@@ -211,9 +225,10 @@ def performance_bands(
     when exactly m units have ``U_j <= m`` and every other unit has ``L_j >= m + 1``. The bands are
     the runs of units between consecutive cuts.
 
-    Guarantee: with probability >= ``coverage`` every unit of a band is truly better than every
-    unit of every lower band (on the joint coverage event, ``rank_a <= m < rank_b`` for a above a
-    cut and b below it, and competition ranks then order the true scores strictly). Within a band
+    Claim (approximate; design and df declared correctly): with probability >= ``coverage`` every
+    unit of a band is truly better than every unit of every lower band (on the joint coverage
+    event, ``rank_a <= m < rank_b`` for a above a cut and b below it, and competition ranks then
+    order the true scores strictly). Within a band
     the data establish no complete split; some pairs inside a band may still differ (see
     :func:`pairwise_comparisons`). Unlike quartile colour bands of the point estimates, a band
     boundary is never drawn between units the data cannot tell apart.
@@ -233,6 +248,8 @@ def performance_bands(
         default: False.
     measure : str
         default: "total".
+    df : float, Series or array-like, optional
+        As in :func:`~dgi_stats.ranks.rank_confidence_sets`. default: None (from the Scores).
     rng : int, Generator or None
         default: None.
 
@@ -244,7 +261,8 @@ def performance_bands(
     --------
     >>> import numpy as np, pandas as pd
     >>> est = pd.Series([80.0, 79.5, 70.0, 69.0, 60.0], index=list("abcde"))
-    >>> pb = performance_bands(est, np.diag([0.09] * 5), n_resamples=20_000, rng=20240101)
+    >>> pb = performance_bands(est, np.diag([0.09] * 5), df=np.inf, n_resamples=20_000,
+    ...                        rng=20240101)
     >>> pb.bands
     (('a', 'b'), ('c', 'd'), ('e',))
     """
@@ -254,7 +272,7 @@ def performance_bands(
     rs = rank_confidence_sets(
         estimates, cov, coverage=coverage, simultaneous=True, kind="two-sided", stepdown=True,
         n_resamples=n_resamples, method=method, lower_is_better=lower_is_better, measure=measure,
-        rng=rng,
+        df=df, rng=rng,
     )
     lower = rs.lower.to_numpy()
     upper = rs.upper.to_numpy()

@@ -1,6 +1,6 @@
 """Did a unit's rank change between two years? Rank-change tests with error-rate control.
 
-Three separate questions (methods spec §5.1), each with its own guarantee:
+Three separate questions (methods spec §5.1), each with its own (approximate) error-rate control:
 
 * the **score** change of a unit (z test; Holm-adjusted across units when all are screened);
 * the **rank** change of one unit named in advance (§5.2): a (1 − α) lower confidence bound on the
@@ -43,8 +43,14 @@ from dgi_stats.ranks._core import (
     std_errors,
     stepdown,
 )
-from dgi_stats.ranks._input import RankInput, prepare
-from dgi_stats.ranks.confidence_sets import family_masks, gaussian_draws, rank_bounds, unit_major
+from dgi_stats.ranks._input import prepare
+from dgi_stats.ranks.confidence_sets import (
+    family_masks,
+    gaussian_draws,
+    rank_bounds,
+    studentisation,
+    unit_major,
+)
 from dgi_stats.scores import Scores
 from dgi_stats.units import match_unit
 
@@ -68,7 +74,9 @@ class RankChangeTest:
         ``pvalue`` (for "the rank improved"), ``pvalue_decline``, ``lower_before`` ...
         ``upper_after`` (the two years' rank sets), ``score_before``, ``score_after``,
         ``score_change``, ``score_change_se``, ``score_change_ci_low``/``_high``,
-        ``score_change_pvalue`` (two-sided) and, when all units are screened,
+        ``score_change_df`` (Welch–Satterthwaite), ``score_change_pvalue`` (two-sided t; the
+        interval and p-value are those of ``(after - before).confidence_interval()``) and, when
+        all units are screened,
         ``score_change_pvalue_holm``; ``margin`` (distance of the deciding statistics from
         their critical values; below ~0.02 Monte Carlo results may flip).
     units : pandas.Index
@@ -83,6 +91,9 @@ class RankChangeTest:
         Critical values of the stepdown deciding a rise (improvement family, or joint family).
     n_resamples : int
     rng_state : dict or None
+    critical_law : str
+        How the critical values treat the estimated covariances ("normal (...)" or
+        "studentised: ...", as in :class:`~dgi_stats.ranks.RankConfidenceSets`).
     """
 
     table: pd.DataFrame
@@ -94,6 +105,7 @@ class RankChangeTest:
     critical_values: tuple[float, ...]
     n_resamples: int
     rng_state: dict[str, Any] | None
+    critical_law: str = ""
 
     def _col(self, name: str) -> pd.Series:
         return self.table[name]
@@ -192,49 +204,62 @@ class RankChangeTest:
             notes.append("Simultaneous over all units: valid for movers picked from the table.")
         if self.excluded_units:
             notes.append(f"Not ranked (present in one year only): {list(self.excluded_units)}.")
+        if self.critical_law:
+            notes.append(f"Critical values: {self.critical_law}.")
         return Summary("Rank change test", self.to_frame(), tuple(notes))
 
 
 # --------------------------------------------------------------------------------------- inputs
-def _year_input(x: Any, *, name: str, measure: str) -> RankInput:
+def _year_scores(x: Any, *, name: str, measure: str) -> Scores:
+    """One year as a one-measure Scores: a Scores, or an ``(estimates, cov, df)`` tuple."""
     func = "rank_change_test"
     if isinstance(x, Scores):
-        return prepare(x, None, func=func, measure=measure)
-    if isinstance(x, tuple) and len(x) == 2:
-        return prepare(x[0], x[1], func=func, measure=measure)
+        if measure not in x.measures:
+            msg = (
+                f"The 'measure' parameter of {func} must be one of the measures of {name!r}: "
+                f"{list(x.measures)}. Got {measure!r} instead."
+            )
+            raise DGIError(msg)
+        return x[measure]
+    if isinstance(x, tuple) and len(x) in (2, 3):
+        df = x[2] if len(x) == 3 else None
+        data = prepare(x[0], x[1], func=func, df=df)
+        est = pd.Series(data.theta, index=data.units, name=measure)
+        return Scores.from_estimates(
+            est, cov=data.cov, df=pd.Series(data.df, index=data.units), method="given"
+        )
     msg = (
-        f"The {name!r} parameter of {func} must be a Scores or an (estimates, cov) tuple. "
+        f"The {name!r} parameter of {func} must be a Scores or an (estimates, cov, df) tuple. "
         f"Got {type(x).__name__} instead."
     )
     raise DGIError(msg)
 
 
-def _common(a: RankInput, b: RankInput) -> tuple[RankInput, RankInput, tuple[Any, ...]]:
-    units = a.units.intersection(b.units, sort=False)
+def _common(before: Scores, after: Scores) -> tuple[Scores, Scores, tuple[Any, ...]]:
+    units = before.units.intersection(after.units, sort=False)
     if len(units) < 2:
         msg = "rank_change_test: the two years share fewer than 2 units; nothing to rank."
         raise DGIError(msg)
-    excluded = tuple(a.units.difference(units).tolist() + b.units.difference(units).tolist())
-
-    def sub(x: RankInput) -> RankInput:
-        pos = x.units.get_indexer(units)
-        return RankInput(pd.Index(units), x.theta[pos], x.cov[np.ix_(pos, pos)])
-
-    return sub(a), sub(b), excluded
+    excluded = tuple(
+        before.units.difference(units).tolist() + after.units.difference(units).tolist()
+    )
+    return before.select(units=list(units)), after.select(units=list(units)), excluded
 
 
 # -------------------------------------------------------------------------------------- helpers
 def _laws(
     covs: list[FloatArray], sds: list[FloatArray], method: str, n: int, gen: np.random.Generator | None,
-    j: int | None,
+    j: int | None, dfs: list[FloatArray | None],
 ) -> MaxLaw:
+    """The law of the max over the blocks (years): exact, Monte Carlo, studentised Monte Carlo."""
     if method == "exact":
         assert j is not None
         return ExactMaxLaw([std_errors(c) for c in covs], j)
     assert gen is not None
     draws = [unit_major(gaussian_draws(c, n, gen)) for c in covs]
     diag = [np.sqrt(np.diag(c)) if is_diagonal(c) else None for c in covs]
-    return MonteCarloMaxLaw(draws, sds, diag)
+    stud = [None if d is None else studentisation(c, d, n, gen) for c, d in zip(covs, dfs)]
+    return MonteCarloMaxLaw(draws, sds, diag, stud if any(x is not None for x in stud) else [])
 
 
 def _needed_pvalue(adj: list[FloatArray], pairs: list[BoolArray], need: int) -> float:
@@ -261,7 +286,7 @@ def _bonf_pvalue(a1: FloatArray, a2: FloatArray, need: int) -> float:
 
 def _single_unit(
     j: int, t: list[FloatArray], covs: list[FloatArray], sds: list[FloatArray], alpha: float,
-    method: str, n: int, gen: np.random.Generator | None,
+    method: str, n: int, gen: np.random.Generator | None, dfs: list[FloatArray | None],
 ) -> dict[str, Any]:
     p = t[0].shape[0]
     jj = np.array([j])
@@ -271,10 +296,11 @@ def _single_unit(
     out: dict[str, Any] = {}
     if method == "bonferroni":
         half = alpha / 2.0
-        sub = "exact" if all(is_diagonal(c) for c in covs) else "monte-carlo"
+        exact_ok = all(is_diagonal(c) for c in covs) and all(d is None for d in dfs)
+        sub = "exact" if exact_ok else "monte-carlo"
 
         def one(g: int, fam: BoolArray, a: float) -> tuple[BoolArray, FloatArray, float, FloatArray]:
-            law = _laws([covs[g]], [sds[g]], sub, n, gen, j)
+            law = _laws([covs[g]], [sds[g]], sub, n, gen, j, [dfs[g]])
             res = stepdown([t[g]], [fam], law, a)
             adj = adjusted_pvalues([t[g]], [fam], law)[0]
             return res.rejected[0], res.margin, (res.critical_values or (np.nan,))[0], adj
@@ -292,7 +318,7 @@ def _single_unit(
         # two-sided sets at 1 − α/2 per year
         r1, r2 = one(0, both, half)[0], one(1, both, half)[0]
     else:
-        law = _laws(covs, sds, method, n, gen, j)
+        law = _laws(covs, sds, method, n, gen, j, dfs)
         imp = stepdown(t, [col, row], law, alpha)
         dec = stepdown(t, [row, col], law, alpha)
         out["places_gained_lower"] = int(imp.rejected[0].sum() + imp.rejected[1].sum() - (p - 1))
@@ -313,7 +339,7 @@ def _single_unit(
 
 def _all_units(
     t: list[FloatArray], covs: list[FloatArray], sds: list[FloatArray], alpha: float, method: str,
-    n: int, gen: np.random.Generator,
+    n: int, gen: np.random.Generator, dfs: list[FloatArray | None],
 ) -> dict[str, Any]:
     p = t[0].shape[0]
     fam = family_masks(p, np.arange(p), "two-sided")
@@ -324,14 +350,14 @@ def _all_units(
         crit: list[float] = []
         margin = np.full(p, np.inf)
         for g in range(2):
-            law = _laws([covs[g]], [sds[g]], "monte-carlo", n, gen, None)
+            law = _laws([covs[g]], [sds[g]], "monte-carlo", n, gen, None, [dfs[g]])
             res = stepdown([t[g]], [fam], law, half)
             rej.append(res.rejected[0])
             adj.append(2.0 * adjusted_pvalues([t[g]], [fam], law)[0])
             crit.extend(res.critical_values)
             margin = np.minimum(margin, res.margin)
     else:
-        law = _laws(covs, sds, "monte-carlo", n, gen, None)
+        law = _laws(covs, sds, "monte-carlo", n, gen, None, dfs)
         res = stepdown(t, [fam, fam], law, alpha)
         rej = res.rejected
         adj = adjusted_pvalues(t, [fam, fam], law)
@@ -370,9 +396,10 @@ def rank_change_test(
 
     Parameters
     ----------
-    before, after : Scores or tuple (estimates, cov)
-        The two years: a :class:`~dgi_stats.scores.Scores` (``measure`` picks the measure) or a
-        pair of a Series of estimates indexed by unit and its covariance. Ranks are computed within
+    before, after : Scores or tuple (estimates, cov, df)
+        The two years: a :class:`~dgi_stats.scores.Scores` (``measure`` picks the measure; its
+        design df are used) or a tuple of a Series of estimates indexed by unit, its covariance
+        and the df per unit (``numpy.inf``: covariance known). Ranks are computed within
         the units present in both years (the others are listed in ``excluded_units``).
     unit : str, optional
         A unit named in advance (matched tolerantly, e.g. "uong bi"): test its rank change alone
@@ -418,8 +445,10 @@ def rank_change_test(
     diagonal and the years independent) gives :math:`N_1` and :math:`N_2` claims and the lower
     bound :math:`LB_j = N_1 + N_2 - (p - 1)` on the places gained; P(false claim) <= α. The
     p-value is the smallest α with :math:`LB_j \ge 1` (the stepdown-adjusted p-value of the p-th
-    claim). The score change uses a two-sided z test; Holm adjustment across units when all units
-    are screened. The rank question and the score question differ: a unit may rise many places
+    claim). With design df <= 100 the critical values are studentised (each year's variance
+    estimates perturbed as scaled chi-squares; see :func:`rank_confidence_sets`). The score change
+    is ``after - before`` as :class:`~dgi_stats.scores.Scores` arithmetic: t interval and test with
+    Welch–Satterthwaite df; Holm adjustment across units when all units are screened. The rank question and the score question differ: a unit may rise many places
     while its score falls, and vice versa. Add linking-error variance to the covariances if the
     questionnaire or scaling changed between years.
 
@@ -436,7 +465,7 @@ def rank_change_test(
     >>> y1 = pd.Series([70.0, 72.0, 74.0, 76.0], index=units)
     >>> y2 = pd.Series([79.0, 72.0, 74.0, 76.0], index=units)
     >>> cov = np.diag([0.25] * 4)
-    >>> res = rank_change_test((y1, cov), (y2, cov), unit="A")
+    >>> res = rank_change_test((y1, cov, np.inf), (y2, cov, np.inf), unit="A")
     >>> int(res.places_gained["A"]), int(res.places_gained_lower["A"]), bool(res.pvalue["A"] < 0.05)
     (3, 3, True)
     """
@@ -444,10 +473,12 @@ def rank_change_test(
     alpha = 1.0 - check_probability(coverage, name="coverage", func=func)
     check_choice(method, _METHODS, name="method", func=func)
     n_resamples = check_positive_int(n_resamples, name="n_resamples", func=func, minimum=100)
-    a, b, excluded = _common(
-        _year_input(before, name="before", measure=measure),
-        _year_input(after, name="after", measure=measure),
+    before_s, after_s, excluded = _common(
+        _year_scores(before, name="before", measure=measure),
+        _year_scores(after, name="after", measure=measure),
     )
+    a = prepare(before_s, None, func=func, measure=measure)
+    b = prepare(after_s, None, func=func, measure=measure)
     units = a.units
     p = len(units)
     sign = -1.0 if lower_is_better else 1.0
@@ -455,19 +486,23 @@ def rank_change_test(
     covs = [a.cov, b.cov]
     sds = [pair_sd(c) for c in covs]
     t = [pair_t(x, s) for x, s in zip(th, sds)]
+    dfs: list[FloatArray | None] = [x.df if x.studentised else None for x in (a, b)]
+    studentised = any(d is not None for d in dfs)
     diagonal = all(is_diagonal(c) for c in covs)
     if unit is not None:
         name = match_unit(str(unit), units=[str(u) for u in units])
         j = int(np.flatnonzero(np.asarray([str(u) for u in units]) == name)[0])
-        meth = ("exact" if diagonal else "monte-carlo") if method == "auto" else method
-        if meth == "exact" and not diagonal:
+        exact_ok = diagonal and not studentised
+        meth = ("exact" if exact_ok else "monte-carlo") if method == "auto" else method
+        if meth == "exact" and not exact_ok:
             msg = (f"The 'method' parameter of {func}: 'exact' needs diagonal covariances "
-                   "(independent units); use 'monte-carlo' or 'bonferroni'.")
+                   "(independent units) known without error (df = inf); use 'monte-carlo' "
+                   "(studentised when df is finite) or 'bonferroni'.")
             raise DGIError(msg)
-        needs_mc = meth == "monte-carlo" or (meth == "bonferroni" and not diagonal)
+        needs_mc = meth == "monte-carlo" or (meth == "bonferroni" and not exact_ok)
         gen = as_generator(rng) if needs_mc else None
         state = generator_state(gen) if gen is not None else None
-        res = _single_unit(j, t, covs, sds, alpha, meth, n_resamples, gen)
+        res = _single_unit(j, t, covs, sds, alpha, meth, n_resamples, gen, dfs)
         idx = pd.Index([units[j]])
         pos = np.array([j])
         n_used = n_resamples if needs_mc else 0
@@ -479,19 +514,28 @@ def rank_change_test(
             raise DGIError(msg)
         gen = as_generator(rng)
         state = generator_state(gen)
-        res = _all_units(t, covs, sds, alpha, meth, n_resamples, gen)
+        res = _all_units(t, covs, sds, alpha, meth, n_resamples, gen, dfs)
         idx = pd.Index(units)
         pos = np.arange(p)
         n_used = n_resamples
     crit = tuple(float(c) for c in res.pop("crit"))
     r1 = competition_rank(th[0])[pos]
     r2 = competition_rank(th[1])[pos]
-    change = b.theta[pos] - a.theta[pos]
-    se = np.sqrt(np.diag(a.cov)[pos] + np.diag(b.cov)[pos])
+    # the score change is the Scores difference: one covariance, one (Satterthwaite) df, one
+    # interval, whichever road the user takes
+    diff = after_s.select(units=list(idx)) - before_s.select(units=list(idx))
+    ci = diff.confidence_interval(1.0 - alpha).droplevel("measure")
+    ci_dfs = ci["df"].to_numpy(dtype=float)
+    change = ci["estimate"].to_numpy()
+    se = ci["std_error"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se > 0, change / np.where(se > 0, se, 1.0), np.sign(change) * np.inf)
-    zq = stats.norm.ppf(1.0 - alpha / 2.0)
-    pz = 2.0 * stats.norm.sf(np.abs(z))
+    finite = np.isfinite(ci_dfs)
+    pz = np.where(
+        finite,
+        2.0 * stats.t.sf(np.abs(z), np.where(finite, ci_dfs, 1.0)),
+        2.0 * stats.norm.sf(np.abs(z)),
+    )
     table = pd.DataFrame(
         {
             "rank_before": r1, "rank_after": r2, "places_gained": r1 - r2,
@@ -503,8 +547,9 @@ def rank_change_test(
             "lower_before": res["lower_before"], "upper_before": res["upper_before"],
             "lower_after": res["lower_after"], "upper_after": res["upper_after"],
             "score_before": a.theta[pos], "score_after": b.theta[pos], "score_change": change,
-            "score_change_se": se, "score_change_ci_low": change - zq * se,
-            "score_change_ci_high": change + zq * se, "z": z, "score_change_pvalue": pz,
+            "score_change_se": se, "score_change_ci_low": ci["ci_low"].to_numpy(),
+            "score_change_ci_high": ci["ci_high"].to_numpy(), "score_change_df": ci_dfs,
+            "z": z, "score_change_pvalue": pz,
         },
         index=idx,
     )
@@ -518,4 +563,5 @@ def rank_change_test(
         table=table, units=pd.Index(units), unit=None if unit is None else str(idx[0]),
         coverage=1.0 - alpha, method=meth, excluded_units=excluded, critical_values=crit,
         n_resamples=n_used, rng_state=state,
+        critical_law=a.critical_law() if a.studentised or not b.studentised else b.critical_law(),
     )

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from dgi_stats._draws import chi_scales, gaussian_draws
 from dgi_stats._results import Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import BoolArray, FloatArray
@@ -28,6 +29,7 @@ from dgi_stats.ranks._core import (
     ExactMaxLaw,
     MaxLaw,
     MonteCarloMaxLaw,
+    Studentisation,
     competition_rank,
     is_diagonal,
     pair_sd,
@@ -35,7 +37,7 @@ from dgi_stats.ranks._core import (
     std_errors,
     stepdown,
 )
-from dgi_stats.ranks._input import RankInput, prepare
+from dgi_stats.ranks._input import LARGE_DF, RankInput, prepare
 
 __all__ = [
     "RankConfidenceSets",
@@ -88,6 +90,12 @@ class RankConfidenceSets:
         Bit-generator state before the draws (reproduces the result).
     lower_is_better : bool
         Whether rank 1 is the smallest estimate.
+    df : pandas.Series or None
+        Degrees of freedom of each unit's variance estimate (inf = covariance declared known).
+    critical_law : str
+        How the critical values treat the estimated covariance: "normal (...)" when every df is
+        > 100 or the covariance is declared known, otherwise "studentised: ..." (the law of the
+        max statistic includes the sampling error of the variance estimates).
     """
 
     units: pd.Index
@@ -106,6 +114,8 @@ class RankConfidenceSets:
     n_resamples: int
     rng_state: dict[str, Any] | None
     lower_is_better: bool = False
+    df: pd.Series | None = None
+    critical_law: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """One row per unit: estimate, std_error, rank, lower, upper, margin (sorted by rank)."""
@@ -126,7 +136,11 @@ class RankConfidenceSets:
         scope = "simultaneous" if self.simultaneous else "marginal"
         step = "stepwise" if self.stepdown else "single-step"
         draws = f", n_resamples={self.n_resamples}" if self.n_resamples else ""
-        return f"{scope} {self.kind} {step}, coverage={self.coverage:g}, method={self.method!r}{draws}"
+        law = f"; critical values: {self.critical_law}" if self.critical_law else ""
+        return (
+            f"{scope} {self.kind} {step}, coverage={self.coverage:g}, method={self.method!r}"
+            f"{draws}{law}"
+        )
 
     def __repr__(self) -> str:
         return frame_repr(
@@ -137,15 +151,20 @@ class RankConfidenceSets:
     def summary(self) -> Summary:
         """A printable table with the guarantee spelled out."""
         p = len(self.units)
+        cond = (
+            " (approximately, if the survey design is declared correctly; see the methodology "
+            "page for the coverage simulations)"
+        )
         if self.simultaneous:
             guarantee = (
                 f"With probability >= {self.coverage:.0%}, every unit's true rank lies in its set "
-                "(joint coverage of all units)."
+                f"(joint coverage of all units){cond}."
             )
         else:
             guarantee = (
                 f"For each unit separately, its set contains its true rank with probability >= "
-                f"{self.coverage:.0%} (marginal: do not compare several units with these sets)."
+                f"{self.coverage:.0%}{cond} (marginal: do not compare several units with these "
+                "sets)."
             )
         notes = [
             guarantee,
@@ -176,20 +195,6 @@ def family_masks(p: int, units_j: np.ndarray, kind: str) -> BoolArray:
     return mask
 
 
-def gaussian_draws(cov: FloatArray, n: int, gen: np.random.Generator) -> FloatArray:
-    """``n`` draws of N(0, cov), shape (n, p) (independent coordinates when cov is diagonal)."""
-    p = cov.shape[0]
-    if is_diagonal(cov):
-        return gen.standard_normal((n, p)) * std_errors(cov)
-    scale = max(float(np.max(np.abs(np.diagonal(cov)))), 1e-300)
-    try:
-        root = np.linalg.cholesky(cov + 1e-12 * scale * np.eye(p))
-    except np.linalg.LinAlgError:  # singular: eigen-decomposition handles rank deficiency
-        vals, vecs = np.linalg.eigh(cov)
-        root = vecs * np.sqrt(np.clip(vals, 0.0, None))
-    return gen.standard_normal((n, p)) @ root.T
-
-
 def unit_major(draws: FloatArray) -> FloatArray:
     """Draws as a C-contiguous (p, n) float32 array, the layout of the Monte Carlo max computation.
 
@@ -199,10 +204,36 @@ def unit_major(draws: FloatArray) -> FloatArray:
     return np.ascontiguousarray(draws.T, dtype=np.float32)
 
 
-def _holm_reject(t: FloatArray, mask: BoolArray, alpha: float, bonferroni: bool) -> BoolArray:
-    """Holm (or Bonferroni) over the one-sided pair p-values 1 − Φ(T) of the family."""
+def pair_pvalues(t: FloatArray, ia: np.ndarray, ib: np.ndarray, pair_df: FloatArray | None) -> FloatArray:
+    """One-sided p-values of the pairs: 1 − Φ(T) (known covariance) or 1 − F_t(T; ν_ab)."""
+    tv = t[ia, ib]
+    if pair_df is None:
+        return np.asarray(stats.norm.sf(tv), dtype=float)
+    nu = pair_df[ia, ib]
+    return np.asarray(np.where(np.isinf(nu), stats.norm.sf(tv), stats.t.sf(tv, np.where(np.isinf(nu), 1.0, nu))), dtype=float)
+
+
+def welch_pair_df(cov: FloatArray, df: FloatArray) -> FloatArray:
+    """Welch–Satterthwaite df of each pairwise difference (independent variance estimates).
+
+    ``ν_ab = (Σ_aa + Σ_bb)² / (Σ_aa²/ν_a + Σ_bb²/ν_b)``; infinite when both are known.
+    """
+    v = np.diag(cov)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(np.isinf(df), 0.0, v**2 / df)
+        den = term[:, None] + term[None, :]
+        num = (v[:, None] + v[None, :]) ** 2
+        out = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.inf)
+    lo = np.minimum(df[:, None], df[None, :])
+    return np.where((num <= 0) & np.isfinite(lo), lo, out)
+
+
+def _holm_reject(
+    t: FloatArray, mask: BoolArray, alpha: float, bonferroni: bool, pair_df: FloatArray | None = None
+) -> BoolArray:
+    """Holm (or Bonferroni) over the one-sided pair p-values of the family (t with Welch df)."""
     ia, ib = np.nonzero(mask)
-    pv = stats.norm.sf(t[ia, ib])
+    pv = pair_pvalues(t, ia, ib, pair_df)
     m = pv.size
     rej = np.zeros_like(mask)
     if m == 0:
@@ -244,11 +275,20 @@ class _RawSets:
     stepdown: bool
 
 
-def resolve_method(method: str, *, simultaneous: bool, diagonal: bool, func: str) -> str:
+def resolve_method(
+    method: str, *, simultaneous: bool, diagonal: bool, func: str, studentised: bool = False
+) -> str:
     """Map "auto" to a concrete method and reject impossible combinations."""
     check_choice(method, _METHODS, name="method", func=func)
     if method == "auto":
-        return "exact" if (diagonal and not simultaneous) else "monte-carlo"
+        return "exact" if (diagonal and not simultaneous and not studentised) else "monte-carlo"
+    if studentised and method in ("exact", "tukey"):
+        msg = (
+            f"The 'method' parameter of {func}: {method!r} assumes a covariance known without "
+            f"error, but some unit has df <= {LARGE_DF:g}. Use method='monte-carlo' (studentised "
+            "critical values), 'holm' or 'kww' (t-based), or declare df=numpy.inf."
+        )
+        raise DGIError(msg)
     if method == "exact" and (simultaneous or not diagonal):
         msg = (
             f"The 'method' parameter of {func}: 'exact' (quadrature) needs marginal sets "
@@ -271,26 +311,34 @@ def raw_rank_sets(
     n_resamples: int,
     gen: np.random.Generator | None,
     draws: FloatArray | None = None,
+    df: FloatArray | None = None,
 ) -> _RawSets:
-    """Rank confidence sets on arrays (θ oriented so that larger is better); method already resolved."""
+    """Rank confidence sets on arrays (θ oriented so that larger is better); method already resolved.
+
+    ``df`` (per unit; None or all > 100 = known covariance) switches the critical values to the
+    studentised law (Monte Carlo), t p-values with Welch df (Holm/Bonferroni) or t quantiles (KWW).
+    """
     p = theta.size
+    studentised = df is not None and bool((df <= LARGE_DF).any())
+    dfs = df if studentised else None
     sd = pair_sd(cov)
     t = pair_t(theta, sd)
     se = std_errors(cov)
     diagonal = is_diagonal(cov)
     all_units = np.arange(p)
     if method in ("kww", "kww-bonferroni"):
-        lo, hi = kww_bounds(theta, se, alpha, bonferroni=method == "kww-bonferroni")
+        lo, hi = kww_bounds(theta, se, alpha, bonferroni=method == "kww-bonferroni", df=dfs)
         return _RawSets(lo, hi, [], np.full(p, np.nan), method, 0, False)
     if method in ("holm", "bonferroni"):
         bonf = method == "bonferroni"
+        pdf = None if dfs is None else welch_pair_df(cov, dfs)
         if simultaneous:
-            rej = _holm_reject(t, family_masks(p, all_units, kind), alpha, bonf)
+            rej = _holm_reject(t, family_masks(p, all_units, kind), alpha, bonf, pdf)
             lo, hi = rank_bounds(rej, p, all_units, kind)
         else:
             lo, hi = np.empty(p, np.int64), np.empty(p, np.int64)
             for j in range(p):
-                rej = _holm_reject(t, family_masks(p, np.array([j]), kind), alpha, bonf)
+                rej = _holm_reject(t, family_masks(p, np.array([j]), kind), alpha, bonf, pdf)
                 lo[j], hi[j] = (x[0] for x in rank_bounds(rej, p, np.array([j]), kind))
         return _RawSets(lo, hi, [], np.full(p, np.nan), method, 0, not bonf)
     if method == "tukey":
@@ -315,7 +363,13 @@ def raw_rank_sets(
             assert gen is not None
             draws = gaussian_draws(cov, n_resamples, gen)
         n_used = draws.shape[0]
-        law = MonteCarloMaxLaw([unit_major(draws)], [sd], [se if diagonal else None])
+        stud = None
+        if dfs is not None:
+            assert gen is not None
+            stud = studentisation(cov, dfs, n_used, gen)
+        law = MonteCarloMaxLaw(
+            [unit_major(draws)], [sd], [se if diagonal else None], [stud] if stud else []
+        )
     if simultaneous:
         fam = family_masks(p, all_units, kind)
         res = stepdown([t], [fam], law, alpha, stepwise=stepwise)
@@ -335,15 +389,33 @@ def raw_rank_sets(
     return _RawSets(lo, hi, crit, margin, method, n_used, stepwise)
 
 
+def studentisation(
+    cov: FloatArray, df: FloatArray, n: int, gen: np.random.Generator
+) -> Studentisation:
+    """Per-unit variance perturbations ``sqrt(χ²_ν/ν)`` for ``n`` draws (unit-major float32)."""
+    return Studentisation(unit_major(chi_scales(df, n, gen)), cov)
+
+
 def kww_bounds(
-    theta: FloatArray, se: FloatArray, alpha: float, *, bonferroni: bool, decimals: int | None = None
+    theta: FloatArray,
+    se: FloatArray,
+    alpha: float,
+    *,
+    bonferroni: bool,
+    decimals: int | None = None,
+    df: FloatArray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Klein–Wright–Wieczorek joint rank region from simultaneous intervals (larger = better)."""
+    """Klein–Wright–Wieczorek joint rank region from simultaneous intervals (larger = better).
+
+    With ``df`` the per-unit quantiles are Student t with the unit's df (exact for a normal
+    estimate with an independent scaled chi-square variance estimate).
+    """
     p = theta.size
-    if bonferroni:
-        z = stats.norm.ppf(1.0 - alpha / (2.0 * p))
+    tail = alpha / (2.0 * p) if bonferroni else (1.0 - (1.0 - alpha) ** (1.0 / p)) / 2.0
+    if df is None:
+        z = stats.norm.ppf(1.0 - tail)
     else:
-        z = stats.norm.ppf(1.0 - (1.0 - (1.0 - alpha) ** (1.0 / p)) / 2.0)
+        z = np.where(np.isinf(df), stats.norm.ppf(1.0 - tail), stats.t.ppf(1.0 - tail, np.where(np.isinf(df), 1.0, df)))
     lo, hi = theta - z * se, theta + z * se
     if decimals is not None:
         lo, hi = np.round(lo, decimals), np.round(hi, decimals)
@@ -394,6 +466,8 @@ def build_result(
         n_resamples=raw.n_resamples,
         rng_state=rng_state,
         lower_is_better=lower_is_better,
+        df=pd.Series(data.df, index=u, name="df"),
+        critical_law=data.critical_law(),
     )
 
 
@@ -410,6 +484,7 @@ def rank_confidence_sets(
     method: str = "auto",
     lower_is_better: bool = False,
     measure: str = "total",
+    df: Any = None,
     replicates: pd.DataFrame | None = None,
     replicate_factors: Any = None,
     replicate_mse: bool = False,
@@ -451,6 +526,11 @@ def rank_confidence_sets(
         Rank 1 = smallest estimate. default: False.
     measure : str
         Measure of a Scores input. default: "total".
+    df : float, pandas.Series or array-like, optional
+        Degrees of freedom of each unit's variance estimate (the design df: PSUs minus strata).
+        default: None — taken from the Scores (``Scores.df``); required for bare
+        ``(estimates, cov)``, where ``numpy.inf`` declares the covariance known. When some unit
+        has df <= 100 the critical values are studentised (see Notes).
     replicates : pandas.DataFrame, optional
         Replicate estimates (replicates x units) used to build ``cov`` when it is None:
         ``cov = Σ_r f_r (θ_r − c)(θ_r − c)ᵀ``. default: None.
@@ -470,7 +550,8 @@ def rank_confidence_sets(
     ------
     DGIError
         NaN estimates, fewer than 2 units, a covariance of the wrong shape or not symmetric
-        positive semi-definite, ``coverage`` outside (0, 1), an unknown option.
+        positive semi-definite, ``coverage`` outside (0, 1), an unknown option, missing df or
+        df <= 0 (the message names the units).
 
     See Also
     --------
@@ -482,10 +563,22 @@ def rank_confidence_sets(
     :math:`\hat\sigma_{ab}^2 = \Sigma_{aa} + \Sigma_{bb} - 2\Sigma_{ab}`, the critical value of an
     active family :math:`I` is the (1 − α)-quantile of
     :math:`\max_{(a,b)\in I} (Z_a - Z_b)/\hat\sigma_{ab}`, :math:`Z \sim N(0, \hat\Sigma)`; pairs with
-    :math:`T_{ab} > c` are rejected and the step repeats on the rest. Coverage holds asymptotically
-    and uniformly in θ, including exact ties (where the sets are conservative). Monte Carlo uses one
-    common set of draws for all steps. The exact method integrates the law of the max in closed form
-    when units are independent and every pair contains the same unit (marginal sets).
+    :math:`T_{ab} > c` are rejected and the step repeats on the rest. With a covariance known
+    without error, coverage holds asymptotically and uniformly in θ, including exact ties (where
+    the sets are conservative). Monte Carlo uses one common set of draws for all steps. The exact
+    method integrates the law of the max in closed form when units are independent and every pair
+    contains the same unit (marginal sets).
+
+    **Estimated covariance, few PSUs.** The DGI estimates each unit's variance from a handful of
+    PSUs (design df 2–7), and the normal law above then under-covers badly (joint coverage 68 %
+    at df 5 for a nominal 95 %). When some unit has df <= 100 the law of the max is *studentised*:
+    each Monte Carlo draw also perturbs every unit's variance, ``Σ* = D Σ̂ D`` with
+    :math:`D = \mathrm{diag}(\sqrt{\chi^2_{\nu_u}/\nu_u})` drawn independently per unit, and the
+    draw's statistic is :math:`(Z_a - Z_b)/\sigma^*_{ab}`. For independent units with normal
+    estimates and scaled chi-square variance estimates this reproduces the sampling law of the
+    observed studentised statistics, with Σ̂ in place of Σ; the coverage simulations of the
+    methodology page (df 2, 5, 10; PPS, certainty PSUs, raking) check it. Holm/Bonferroni use t
+    p-values with Welch–Satterthwaite df per pair, KWW t quantiles per unit.
 
     Do not use percentile intervals of bootstrapped ranks instead: they under-cover near ties.
 
@@ -501,33 +594,44 @@ def rank_confidence_sets(
     --------
     >>> import numpy as np, pandas as pd
     >>> est = pd.Series([-1.0, 0.0, 1.0], index=["a", "b", "c"])
-    >>> cs = rank_confidence_sets(est, np.diag([0.1, 0.2, 0.3]), simultaneous=False)
+    >>> cs = rank_confidence_sets(est, np.diag([0.1, 0.2, 0.3]), df=np.inf, simultaneous=False)
     >>> cs.to_frame()[["rank", "lower", "upper"]]
           rank  lower  upper
     unit
     c        1      1      2
     b        2      1      3
     a        3      2      3
-    >>> sim = rank_confidence_sets(pd.Series([0.0, 1.0, 2.0]), np.eye(3) / 10,
+    >>> sim = rank_confidence_sets(pd.Series([0.0, 1.0, 2.0]), np.eye(3) / 10, df=np.inf,
     ...                            n_resamples=20_000, rng=20240101)
     >>> sim.lower.tolist(), sim.upper.tolist()
     ([2, 1, 1], [3, 3, 2])
+
+    With variances estimated from 6 PSUs per unit (df 5) the critical value is studentised, and
+    larger than the normal one:
+
+    >>> t5 = rank_confidence_sets(pd.Series([0.0, 1.0, 2.0]), np.eye(3) / 10, df=5,
+    ...                           n_resamples=20_000, rng=20240101)
+    >>> round(float(sim.critical_values.iloc[0, 0]), 1), round(float(t5.critical_values.iloc[0, 0]), 1)
+    (2.4, 2.9)
     """
     func = "rank_confidence_sets"
     alpha = 1.0 - check_probability(coverage, name="coverage", func=func)
     check_choice(kind, _KINDS, name="kind", func=func)
     n_resamples = check_positive_int(n_resamples, name="n_resamples", func=func, minimum=100)
     data = prepare(
-        estimates, cov, func=func, measure=measure, replicates=replicates,
+        estimates, cov, func=func, measure=measure, df=df, replicates=replicates,
         replicate_factors=replicate_factors, replicate_mse=replicate_mse,
     )
     theta = -data.theta if lower_is_better else data.theta
-    meth = resolve_method(method, simultaneous=simultaneous, diagonal=is_diagonal(data.cov), func=func)
+    meth = resolve_method(
+        method, simultaneous=simultaneous, diagonal=is_diagonal(data.cov), func=func,
+        studentised=data.studentised,
+    )
     gen = as_generator(rng) if meth == "monte-carlo" else None
     state = generator_state(gen) if gen is not None else None
     raw = raw_rank_sets(
         theta, data.cov, alpha=alpha, simultaneous=simultaneous, kind=kind, stepwise=bool(stepdown),
-        method=meth, n_resamples=n_resamples, gen=gen,
+        method=meth, n_resamples=n_resamples, gen=gen, df=data.df,
     )
     return build_result(
         data, raw, coverage=1.0 - alpha, simultaneous=simultaneous, kind=kind, rng_state=state,
@@ -544,6 +648,7 @@ def kww_confidence_sets(
     decimals: int | None = None,
     lower_is_better: bool = False,
     measure: str = "total",
+    df: Any = None,
 ) -> RankConfidenceSets:
     r"""Klein–Wright–Wieczorek joint confidence region for all ranks (deterministic).
 
@@ -569,6 +674,9 @@ def kww_confidence_sets(
         default: False.
     measure : str
         Measure of a Scores input. default: "total".
+    df : float, Series or array-like, optional
+        Degrees of freedom per unit (t quantiles); default: from the Scores; required for bare
+        estimates (``numpy.inf``: normal quantiles, covariance known).
 
     Returns
     -------
@@ -583,7 +691,7 @@ def kww_confidence_sets(
     --------
     >>> import pandas as pd
     >>> est = pd.Series([16.9, 18.1, 21.1], index=["SD", "NE", "OK"])
-    >>> kww_confidence_sets(est, (pd.Series([0.5, 0.3, 0.2]) / 1.644854) ** 2,
+    >>> kww_confidence_sets(est, (pd.Series([0.5, 0.3, 0.2]) / 1.644854) ** 2, df=np.inf,
     ...                     coverage=0.9, lower_is_better=True).upper.tolist()
     [1, 2, 3]
     """
@@ -592,13 +700,14 @@ def kww_confidence_sets(
     check_choice(correction, ("sidak", "bonferroni"), name="correction", func=func)
     if isinstance(cov, pd.Series):
         cov = cov.to_numpy(dtype=float)
-    data = prepare(estimates, cov, func=func, measure=measure)
+    data = prepare(estimates, cov, func=func, measure=measure, df=df)
     p = data.theta.size
     # numpy rounds half to even, which is symmetric (round(-x) == -round(x)), so rounding the
     # bounds of -θ̂ equals negating the rounded bounds of θ̂
     theta = -data.theta if lower_is_better else data.theta
     lo_o, hi_o = kww_bounds(
-        theta, data.se, alpha, bonferroni=correction == "bonferroni", decimals=decimals
+        theta, data.se, alpha, bonferroni=correction == "bonferroni", decimals=decimals,
+        df=data.df if data.studentised else None,
     )
     method = "kww" if correction == "sidak" else "kww-bonferroni"
     raw = _RawSets(
@@ -685,6 +794,7 @@ def tau_best(
     method: str = "auto",
     lower_is_better: bool = False,
     measure: str = "total",
+    df: Any = None,
     rng: RNGLike = None,
 ) -> TauSet:
     """The set of units that could be among the τ best, with joint confidence ``coverage``.
@@ -709,6 +819,8 @@ def tau_best(
         default: False.
     measure : str
         default: "total".
+    df : float, Series or array-like, optional
+        As in :func:`rank_confidence_sets`. default: None (from the Scores).
     rng : int, Generator or None
         default: None.
 
@@ -720,12 +832,13 @@ def tau_best(
     --------
     >>> import numpy as np, pandas as pd
     >>> est = pd.Series([10.0, 9.8, 5.0, 4.0], index=list("abcd"))
-    >>> tau_best(est, np.diag([0.04] * 4), tau=1, n_resamples=10_000, rng=1).members.tolist()
+    >>> tau_best(est, np.diag([0.04] * 4), df=np.inf, tau=1, n_resamples=10_000,
+    ...          rng=1).members.tolist()
     ['a', 'b']
     """
     return _tau(
         "best", estimates, cov, tau=tau, coverage=coverage, n_resamples=n_resamples,
-        method=method, lower_is_better=lower_is_better, measure=measure, rng=rng,
+        method=method, lower_is_better=lower_is_better, measure=measure, df=df, rng=rng,
     )
 
 
@@ -739,6 +852,7 @@ def tau_worst(
     method: str = "auto",
     lower_is_better: bool = False,
     measure: str = "total",
+    df: Any = None,
     rng: RNGLike = None,
 ) -> TauSet:
     """The set of units that could be among the τ worst: ``{j : upper_j >= p − τ + 1}``.
@@ -747,7 +861,7 @@ def tau_worst(
 
     Parameters
     ----------
-    estimates, cov, tau, coverage, n_resamples, method, lower_is_better, measure, rng
+    estimates, cov, tau, coverage, n_resamples, method, lower_is_better, measure, df, rng
         As in :func:`tau_best` (same defaults).
 
     Returns
@@ -758,10 +872,11 @@ def tau_worst(
     --------
     >>> import numpy as np, pandas as pd
     >>> est = pd.Series([10.0, 9.8, 5.0, 4.0], index=list("abcd"))
-    >>> tau_worst(est, np.diag([0.04] * 4), tau=1, n_resamples=10_000, rng=1).members.tolist()
+    >>> tau_worst(est, np.diag([0.04] * 4), df=np.inf, tau=1, n_resamples=10_000,
+    ...           rng=1).members.tolist()
     ['d']
     """
     return _tau(
         "worst", estimates, cov, tau=tau, coverage=coverage, n_resamples=n_resamples,
-        method=method, lower_is_better=lower_is_better, measure=measure, rng=rng,
+        method=method, lower_is_better=lower_is_better, measure=measure, df=df, rng=rng,
     )

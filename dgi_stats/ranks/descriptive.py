@@ -16,13 +16,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from dgi_stats._draws import chi_scales, gaussian_draws
 from dgi_stats._results import frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._validation import check_choice, check_positive_int
 from dgi_stats.exceptions import DGIError
 from dgi_stats.ranks._core import competition_rank, pair_sd, pair_t
 from dgi_stats.ranks._input import prepare, replicate_columns
-from dgi_stats.ranks.confidence_sets import gaussian_draws
+from dgi_stats.ranks.confidence_sets import welch_pair_df
 from dgi_stats.scores import Scores
 
 __all__ = ["PScores", "RankProbabilities", "p_scores", "rank_probabilities"]
@@ -80,15 +81,17 @@ def rank_probabilities(
     top_k: Sequence[int] = (1, 3),
     n_draws: int = 10_000,
     replicates: pd.DataFrame | None = None,
-    method: str = "normal",
+    method: str = "auto",
     lower_is_better: bool = False,
     measure: str = "total",
+    df: Any = None,
     rng: RNGLike = None,
 ) -> RankProbabilities:
     """Probability that each unit ranks 1st, in the top k, or at each rank — DESCRIPTIVE.
 
     Draws the estimates from N(estimate, cov) (a flat-prior Gaussian posterior, i.e. a parametric
-    bootstrap; ``method="normal"``), or resamples the stored replicate estimates of a Scores
+    bootstrap; ``method="normal"``) or, with design df, from a multivariate t per unit (each unit's
+    deviation divided by ``sqrt(χ²_ν/ν)``; ``method="t"``), or resamples the stored replicate estimates of a Scores
     (``method="replicates"``, through :meth:`Scores.sampling_draws`), or takes the draws given in
     ``replicates``; ranks each draw and counts.
 
@@ -104,12 +107,16 @@ def rank_probabilities(
         Number of draws. default: 10_000.
     replicates : pandas.DataFrame, optional
         Ready-made draws of the estimates (rows = draws, columns = units). default: None.
-    method : {"normal", "replicates"}
-        Gaussian draws, or resampled replicates of a Scores input. default: "normal".
+    method : {"auto", "normal", "t", "replicates"}
+        Gaussian draws, t draws with the units' df, or resampled replicates of a Scores input.
+        "auto": t when some unit has df <= 100, Gaussian otherwise. default: "auto".
     lower_is_better : bool
         default: False.
     measure : str
         Measure of a Scores input. default: "total".
+    df : float, Series or array-like, optional
+        Degrees of freedom per unit. default: None (from the Scores; required for bare estimates
+        with the Gaussian/t draws, ``numpy.inf`` = covariance known).
     rng : int, Generator or None
         default: None.
 
@@ -127,7 +134,8 @@ def rank_probabilities(
     --------
     >>> import numpy as np, pandas as pd
     >>> est = pd.Series([75.2, 74.9, 70.0], index=["A", "B", "C"])
-    >>> rp = rank_probabilities(est, np.diag([0.25, 0.25, 0.25]), n_draws=4000, rng=20240101)
+    >>> rp = rank_probabilities(est, np.diag([0.25, 0.25, 0.25]), df=np.inf, n_draws=4000,
+    ...                         rng=20240101)
     >>> round(float(rp.top_k.loc["A", "top_1"]), 2)  # exact value Φ(0.3 / √0.5) = 0.664
     0.67
     """
@@ -136,7 +144,7 @@ def rank_probabilities(
     ks = [check_positive_int(k, name="top_k", func=func) for k in top_k]
     gen = as_generator(rng)
     state = generator_state(gen)
-    check_choice(method, ("normal", "replicates"), name="method", func=func)
+    check_choice(method, ("auto", "normal", "t", "replicates"), name="method", func=func)
     base: np.ndarray
     if method == "replicates":
         if not isinstance(estimates, Scores):
@@ -158,11 +166,15 @@ def rank_probabilities(
         source = "given"
         n_used = draws.shape[0]
     else:
-        data = prepare(estimates, cov, func=func, measure=measure)
+        data = prepare(estimates, cov, func=func, measure=measure, df=df)
         units = data.units
-        draws = data.theta + gaussian_draws(data.cov, n_draws, gen)
+        use_t = method == "t" or (method == "auto" and data.studentised)
+        dev = gaussian_draws(data.cov, n_draws, gen)
+        if use_t:
+            dev = dev / chi_scales(data.df, n_draws, gen)
+        draws = data.theta + dev
         base = data.theta
-        source = "normal"
+        source = "t" if use_t else "normal"
         n_used = n_draws
     p = len(units)
     if any(k > p for k in ks):
@@ -217,6 +229,7 @@ def p_scores(
     *,
     lower_is_better: bool = False,
     measure: str = "total",
+    df: Any = None,
 ) -> PScores:
     r"""P-scores (Rücker & Schwarzer 2015) and flat-prior expected ranks — DESCRIPTIVE.
 
@@ -230,6 +243,9 @@ def p_scores(
         default: False.
     measure : str
         default: "total".
+    df : float, Series or array-like, optional
+        Degrees of freedom per unit: Φ is replaced by the t cdf with the pair's Welch df.
+        default: None (from the Scores; required for bare estimates, ``numpy.inf`` = normal).
 
     Returns
     -------
@@ -250,15 +266,18 @@ def p_scores(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> ps = p_scores(pd.Series([1.0, 0.0], index=["a", "b"]), np.eye(2) / 2)
+    >>> ps = p_scores(pd.Series([1.0, 0.0], index=["a", "b"]), np.eye(2) / 2, df=np.inf)
     >>> ps.p_score.round(4).tolist(), ps.expected_rank.round(4).tolist()
     ([0.8413, 0.1587], [1.1587, 1.8413])
     """
-    data = prepare(estimates, cov, func="p_scores", measure=measure)
+    data = prepare(estimates, cov, func="p_scores", measure=measure, df=df)
     theta = -data.theta if lower_is_better else data.theta
     p = theta.size
     sd = pair_sd(data.cov)
-    phi = stats.norm.cdf(pair_t(theta, sd))
+    tt = pair_t(theta, sd)
+    nu = welch_pair_df(data.cov, data.df)
+    known = np.isinf(nu)
+    phi = np.where(known, stats.norm.cdf(tt), stats.t.cdf(tt, np.where(known, 1.0, nu)))
     phi = np.where((sd == 0) & (theta[:, None] == theta[None, :]), 0.5, phi)
     np.fill_diagonal(phi, 0.0)
     ps = phi.sum(axis=1) / (p - 1)
