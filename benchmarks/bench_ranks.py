@@ -1,13 +1,15 @@
 """Benchmark: simultaneous rank confidence sets (MRSW, stepwise, two-sided) at 13, 63 and 3,321 units.
 
 SYNTHETIC inputs: independent estimates, true scores ~ N(70, 3^2), standard errors ~ U(0.5, 2.5),
-estimates = truth + noise. Measures wall time and peak resident memory of one call of
+estimates = truth + noise; the covariance declared known (df = inf, normal critical values) or
+estimated with design df 5 per unit (studentised critical values: each draw also perturbs every
+unit's variance). Measures wall time and peak resident memory of one call of
 ``rank_confidence_sets(..., simultaneous=True)`` per configuration, each in a fresh process.
 
 Usage (from the repository root):
 
     PYTHONPATH=. python benchmarks/bench_ranks.py            # all configurations
-    PYTHONPATH=. python benchmarks/bench_ranks.py 3321 1000   # one configuration
+    PYTHONPATH=. python benchmarks/bench_ranks.py 3321 1000 diag 5   # one configuration
 """
 
 from __future__ import annotations
@@ -19,10 +21,15 @@ import subprocess
 import sys
 import time
 
-CONFIGS = [(13, 100_000), (63, 100_000), (3321, 1000), (63, 100_000, "cov"), (500, 1000, "cov")]
+CONFIGS = [
+    (13, 100_000, "diag", "inf"), (63, 100_000, "diag", "inf"), (3321, 1000, "diag", "inf"),
+    (63, 100_000, "cov", "inf"), (500, 1000, "cov", "inf"),
+    (13, 100_000, "diag", "5"), (63, 100_000, "diag", "5"), (3321, 1000, "diag", "5"),
+    (500, 1000, "cov", "5"),
+]
 
 
-def run_one(p: int, n_resamples: int, dense: bool = False) -> dict[str, float]:
+def run_one(p: int, n_resamples: int, dense: bool = False, df: float = float("inf")) -> dict[str, float]:
     import numpy as np
     import pandas as pd
 
@@ -38,13 +45,14 @@ def run_one(p: int, n_resamples: int, dense: bool = False) -> dict[str, float]:
     else:
         cov = np.diag(se**2)
     t0 = time.perf_counter()
-    cs = rank_confidence_sets(est, cov, simultaneous=True, n_resamples=n_resamples, rng=1)
+    cs = rank_confidence_sets(est, cov, df=df, simultaneous=True, n_resamples=n_resamples, rng=1)
     elapsed = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return {
         "units": p,
         "n_resamples": n_resamples,
         "covariance": "dense" if dense else "diagonal",
+        "df": df,
         "seconds": round(elapsed, 2),
         "peak_rss_mb": round(peak_mb),
         "steps": int(cs.critical_values.notna().sum(axis=1).iloc[0]),
@@ -56,17 +64,18 @@ def run_one(p: int, n_resamples: int, dense: bool = False) -> dict[str, float]:
 def main() -> None:
     if len(sys.argv) >= 3:
         dense = len(sys.argv) > 3 and sys.argv[3] == "cov"
-        print(json.dumps(run_one(int(sys.argv[1]), int(sys.argv[2]), dense)))
+        df = float(sys.argv[4]) if len(sys.argv) > 4 else float("inf")
+        print(json.dumps(run_one(int(sys.argv[1]), int(sys.argv[2]), dense, df)))
         return
     print(f"cores available: {os.cpu_count()}")
-    print("| units | draws | covariance | seconds | peak RSS (MB) | steps | c (step 1) | mean set width |")
-    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| units | draws | covariance | df | seconds | peak RSS (MB) | steps | c (step 1) | mean set width |")
+    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for cfg in CONFIGS:
         args = [sys.executable, __file__, *map(str, cfg)]
         out = subprocess.run(args, capture_output=True, text=True, check=True, env=os.environ)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
-            f"| {r['units']} | {r['n_resamples']} | {r['covariance']} | {r['seconds']} | "
+            f"| {r['units']} | {r['n_resamples']} | {r['covariance']} | {r['df']:g} | {r['seconds']} | "
             f"{r['peak_rss_mb']} | {r['steps']} | {r['critical_value_step1']} | "
             f"{r['mean_set_width']} |"
         )

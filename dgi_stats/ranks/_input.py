@@ -14,6 +14,7 @@ import pandas as pd
 
 from dgi_stats._typing import FloatArray
 from dgi_stats._validation import check_covariance
+from dgi_stats.estimation import SurveyEstimate
 from dgi_stats.exceptions import DGIError
 from dgi_stats.ranks._core import std_errors
 from dgi_stats.scores import Scores
@@ -153,6 +154,35 @@ def resolve_df(df: Any, units: pd.Index, *, func: str, source: str = "") -> Floa
     return vals
 
 
+def _from_survey_estimate(
+    est: SurveyEstimate, measure: str, func: str
+) -> tuple[pd.Series, FloatArray, pd.Series]:
+    """One variable of a by-domain SurveyEstimate as (estimates by domain, cov, df)."""
+    idx = est.estimate.index
+    if not isinstance(idx, pd.MultiIndex) or idx.nlevels != 2:
+        msg = (
+            f"{func} ranks domains: give a SurveyEstimate computed with one 'by' column (units). "
+            f"Got an index with levels {list(idx.names)}."
+        )
+        raise DGIError(msg)
+    variables = list(dict.fromkeys(idx.get_level_values(-1)))
+    if measure not in variables:
+        if len(variables) == 1:
+            measure = variables[0]
+        else:
+            msg = (
+                f"The 'measure' parameter of {func} must be one of the SurveyEstimate's variables "
+                f"{variables}. Got {measure!r} instead."
+            )
+            raise DGIError(msg)
+    pos = np.flatnonzero(idx.get_level_values(-1) == measure)
+    units = pd.Index(idx.get_level_values(0)[pos])
+    theta = pd.Series(est.estimate.to_numpy(dtype=float)[pos], index=units, name=measure)
+    c = est.cov.to_numpy(dtype=float)[np.ix_(pos, pos)]
+    dfs = pd.Series(est.df.to_numpy(dtype=float)[pos], index=units, name="df")
+    return theta, c, dfs
+
+
 def prepare(
     estimates: Any,
     cov: Any,
@@ -170,6 +200,13 @@ def prepare(
     A Scores input brings its design df (``Scores.df``) unless ``df`` is given.
     """
     source = "bare estimates and covariance carry none"
+    if isinstance(estimates, SurveyEstimate):
+        if cov is not None:
+            msg = f"{func}: pass either a SurveyEstimate or (estimates, cov), not both."
+            raise DGIError(msg)
+        estimates, cov, est_df = _from_survey_estimate(estimates, measure, func)
+        if df is None:
+            df = est_df
     if isinstance(estimates, Scores):
         if df is None:
             df = estimates.df_for(measure) if measure in estimates.measures else None

@@ -1,0 +1,149 @@
+"""Coverage and size of rank inference with ESTIMATED standard errors under DGI-like designs.
+
+SYNTHETIC populations and surveys (``tests/_coverage_design.py``): 13 units as strata, PPS
+selection of 3–11 communes per unit (design df 2–10), optionally a certainty commune made its own
+stratum, nonresponse by sex corrected by raking, bounded scores piled near the ceiling. Estimates,
+covariances and df come from the survey layer; nothing is plugged in from the truth.
+
+Thresholds are binomial 3-sigma bounds around the nominal level for the number of replications,
+so a method that holds its level passes and one that does not fails: each short test also runs
+the wrong variant (normal critical values: the covariance treated as known) through the same
+check and asserts that it fails there. The long versions (``-m slow``) use 600 replications and
+the issue's 93.5 % floor.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _coverage_design as C
+
+import dgi_stats as ds
+
+NOMINAL = 0.95
+
+
+def _floor(reps: int, level: float = NOMINAL) -> float:
+    """Binomial 3-sigma lower bound of an observed coverage at ``level`` over ``reps``."""
+    return level - 3.0 * np.sqrt(level * (1 - level) / reps)
+
+
+def _ceiling(n: int, alpha: float = 1 - NOMINAL) -> float:
+    """Binomial 3-sigma upper bound of an observed rejection rate at ``alpha`` over ``n``."""
+    return alpha + 3.0 * np.sqrt(alpha * (1 - alpha) / n)
+
+
+def _scores(est: ds.SurveyEstimate) -> ds.Scores:
+    """A by-unit SurveyEstimate of one variable as Scores (estimates, SEs, design df)."""
+    e = est.estimate.droplevel("variable").rename("y")
+    se = est.std_error.droplevel("variable").rename("y")
+    return ds.Scores.from_estimates(e, se, df=est.df.droplevel("variable"), method="taylor")
+
+
+# ------------------------------------------------------------------------------ rank sets
+def test_df_come_from_the_design():
+    """The df reaching the rank functions are the design's: PSUs minus strata per unit."""
+    rng = np.random.default_rng(1)
+    popn = C.make_population(np.random.default_rng(12345))
+    for cfg in (C.Config("a", psus=3), C.Config("b", psus=6, certainty=True)):
+        est = C.estimate(C.draw_sample(popn, cfg, rng), C.margins_for(popn, cfg))
+        assert set(est.df.unique()) <= {cfg.df, cfg.df - 1}  # a village may go unsampled
+        sets = ds.rank_confidence_sets(est, measure="y", n_resamples=500, rng=rng)
+        assert sets.critical_law.startswith("studentised")
+        np.testing.assert_array_equal(sets.df.to_numpy(), est.df.to_numpy())
+
+
+@pytest.mark.parametrize("cfg", [C.CONFIGS[0], C.CONFIGS[5]], ids=lambda c: c.name)
+def test_rank_set_coverage_short(cfg):
+    """Joint and marginal coverage >= nominal (3-sigma) at df 2 and with certainty communes."""
+    reps = 80
+    out = C.coverage_run(cfg, reps, np.random.default_rng(2026), n_resamples=2000)
+    row = out.iloc[0]
+    assert row.joint_coverage >= _floor(reps), row.to_dict()
+    assert row.marginal_coverage >= _floor(reps), row.to_dict()
+
+
+def test_the_coverage_check_fails_a_wrong_method():
+    """Normal critical values (covariance treated as known) fail the same check at df 2."""
+    reps = 80
+    out = C.coverage_run(
+        C.CONFIGS[0], reps, np.random.default_rng(2026), methods=("normal",), marginal=False
+    )
+    assert out.iloc[0].joint_coverage < _floor(reps), out.iloc[0].to_dict()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cfg", C.CONFIGS, ids=lambda c: c.name)
+def test_rank_set_coverage_long(cfg):
+    """df 2, 5, 10, near-ties and certainty communes: joint and marginal coverage >= 93.5 %."""
+    reps = 600
+    out = C.coverage_run(cfg, reps, np.random.default_rng(7), methods=("studentised", "holm"))
+    stud = out.set_index("method").loc["studentised"]
+    assert stud.joint_coverage >= 0.935, stud.to_dict()
+    assert stud.marginal_coverage >= 0.935, stud.to_dict()
+    assert out.set_index("method").loc["holm"].joint_coverage >= 0.935
+
+
+# ----------------------------------------------------------------- score and rank changes
+def _change_run(cfg: C.Config, reps: int, rng: np.random.Generator, unit: str = "U06") -> dict:
+    """Two independent surveys of one population (no true change): rejection counts."""
+    popn = C.make_population(np.random.default_rng(12345))
+    margins = C.margins_for(popn, cfg)
+    out = {"t05": 0, "t10": 0, "normal05": 0, "rank_claims": 0, "n_scores": 0, "reps": reps}
+    for _ in range(reps):
+        a = _scores(C.estimate(C.draw_sample(popn, cfg, rng), margins))
+        b = _scores(C.estimate(C.draw_sample(popn, cfg, rng), margins))
+        ci = (b - a).confidence_interval(NOMINAL)
+        z = (ci["estimate"] / ci["std_error"]).abs()
+        p_t = 2 * stats.t.sf(z, ci["df"])
+        out["t05"] += int((p_t < 0.05).sum())
+        out["t10"] += int((p_t < 0.10).sum())
+        out["normal05"] += int((2 * stats.norm.sf(z) < 0.05).sum())
+        out["n_scores"] += len(z)
+        test = ds.rank_change_test(a, b, unit=unit, measure="y", n_resamples=2000, rng=rng)
+        row = test.table.iloc[0]
+        out["rank_claims"] += int(row.places_gained_lower >= 1 or row.places_gained_upper <= -1)
+        # the score change of the rank-change test is the Scores difference, to the digit
+        assert row.score_change_ci_low == pytest.approx(ci.loc[(unit, "y"), "ci_low"], abs=1e-12)
+        assert row.score_change_ci_high == pytest.approx(ci.loc[(unit, "y"), "ci_high"], abs=1e-12)
+    return out
+
+
+def test_change_tests_size_short():
+    """No true change, df 2: score-change t test and rank-change test keep their size; the
+    normal-quantile score test (the old method) does not."""
+    res = _change_run(C.CONFIGS[0], 40, np.random.default_rng(11))
+    n = res["n_scores"]
+    assert res["t05"] / n <= _ceiling(n), res
+    assert res["rank_claims"] / res["reps"] <= _ceiling(res["reps"]), res
+    assert res["normal05"] / n > _ceiling(n), res  # the check can fail
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("psus", [3, 6, 11], ids=["df2", "df5", "df10"])
+def test_change_tests_size_long(psus):
+    """Size <= α + 3 MC sigma at df 2, 5, 10; at a wrong α (0.10) the same bound is exceeded."""
+    res = _change_run(C.Config(f"psus{psus}", psus=psus), 300, np.random.default_rng(psus))
+    n = res["n_scores"]
+    assert res["t05"] / n <= _ceiling(n), res
+    assert res["t10"] / n > _ceiling(n), res  # a test run at α = 0.10 fails the α = 0.05 bound
+    assert res["rank_claims"] / res["reps"] <= _ceiling(res["reps"]), res
+
+
+def test_survey_estimate_input_equals_scores_input():
+    """A SurveyEstimate goes into the rank functions directly, with its df."""
+    rng = np.random.default_rng(3)
+    popn = C.make_population(np.random.default_rng(12345))
+    cfg = C.CONFIGS[1]
+    est = C.estimate(C.draw_sample(popn, cfg, rng), C.margins_for(popn, cfg))
+    a = ds.rank_confidence_sets(est, measure="y", n_resamples=2000, rng=5)
+    b = ds.rank_confidence_sets(_scores(est), measure="y", n_resamples=2000, rng=5)
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
+    assert a.critical_law == b.critical_law
