@@ -341,3 +341,49 @@ def test_coverage_long(name):
     assert joint >= 0.95 - tol
     unit_cov, _ = _coverage(truth, 400, rng, simultaneous=False)
     assert unit_cov.min() >= 0.95 - 3 * np.sqrt(0.05 * 0.95 / 400)
+
+
+def test_degrees_of_freedom_inputs():
+    """df travel with the covariance: from Scores, given, or an error naming the units."""
+    est = pd.Series([75.0, 74.0, 70.0], index=["A", "B", "C"], name="total")
+    se = pd.Series([0.5, 0.6, 0.7], index=["A", "B", "C"], name="total")
+    cov = np.diag(se.to_numpy() ** 2)
+    with pytest.raises(DGIError, match=r"degrees of freedom.*df=numpy.inf"):
+        rank_confidence_sets(est, cov)
+    with pytest.raises(DGIError, match=r"this Scores has no df"):
+        rank_confidence_sets(Scores.from_estimates(est, se), n_resamples=500)
+    df_bad = pd.Series([5.0, 0.0, np.nan], index=["A", "B", "C"])
+    with pytest.raises(DGIError, match=r"\['B', 'C'\]"):
+        rank_confidence_sets(est, cov, df=df_bad)
+    with pytest.raises(DGIError, match=r"no value for unit\(s\) \['C'\]"):
+        rank_confidence_sets(est, cov, df=pd.Series([5.0, 5.0], index=["A", "B"]))
+    with pytest.raises(DGIError, match="exact"):
+        rank_confidence_sets(est, cov, df=5, simultaneous=False, method="exact")
+    s5 = Scores.from_estimates(est, se, df=pd.Series([5.0, 4.0, 3.0], index=est.index))
+    r = rank_confidence_sets(s5, n_resamples=2000, rng=1)
+    assert r.df.tolist() == [5.0, 4.0, 3.0]
+    assert r.critical_law.startswith("studentised")
+    assert r.method == "monte-carlo"
+    known = rank_confidence_sets(est, cov, df=np.inf, n_resamples=2000, rng=1)
+    assert known.critical_law.startswith("normal (covariance declared known")
+    large = rank_confidence_sets(est, cov, df=500, n_resamples=2000, rng=1)
+    assert large.critical_law.startswith("normal (every unit has df > 100")
+    # the studentised critical value is larger, and decreases towards the normal one with df
+    c = [
+        float(rank_confidence_sets(est, cov, df=d, n_resamples=20_000, rng=3).critical_values.iloc[0, 0])
+        for d in (2, 5, 30, np.inf)
+    ]
+    assert c[0] > c[1] > c[2] > c[3]
+    # explicit df overrides the Scores' df
+    r_inf = rank_confidence_sets(s5, df=np.inf, n_resamples=2000, rng=1)
+    assert r_inf.critical_law.startswith("normal")
+
+
+def test_holm_and_kww_use_t_with_df():
+    est = pd.Series(np.linspace(0, 3, 6), index=list("abcdef"))
+    cov = np.eye(6) * 0.1
+    for method in ("holm", "kww"):
+        wide = rank_confidence_sets(est, cov, df=2, method=method)
+        narrow = rank_confidence_sets(est, cov, df=np.inf, method=method)
+        assert ((wide.upper - wide.lower) >= (narrow.upper - narrow.lower)).all()
+        assert ((wide.upper - wide.lower) > (narrow.upper - narrow.lower)).any()
