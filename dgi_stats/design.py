@@ -213,6 +213,216 @@ def _check_weights(w: np.ndarray, name: str) -> None:
         raise DGIError(msg)
 
 
+#: Inclusion probabilities at least ``1 - _CERTAINTY_TOL`` mark certainty (self-representing) PSUs.
+_CERTAINTY_TOL = 1e-12
+
+
+@dataclass(frozen=True, slots=True)
+class _CertaintyColumns:
+    """The design columns of a design with certainty PSUs, restructured as R survey recommends."""
+
+    strata: np.ndarray
+    psu: np.ndarray
+    ssu: np.ndarray
+    fpc: list[np.ndarray]
+    certainty_psus: tuple[Any, ...]
+    label: str
+
+
+def _certainty_columns(
+    data: pd.DataFrame,
+    *,
+    strata: ColumnOrArray | None,
+    psu: ColumnOrArray | None,
+    ssu: ColumnOrArray | None,
+    fpc: Any,
+    certainty: ColumnOrArray,
+    nest: bool,
+) -> _CertaintyColumns:
+    """Make every certainty PSU a stratum whose SSUs are its PSUs (see ``SurveyDesign``)."""
+    n = len(data)
+    if psu is None or ssu is None:
+        msg = (
+            "The 'certainty' parameter of SurveyDesign needs 'psu' and 'ssu': a certainty PSU "
+            "becomes a stratum whose SSUs are the PSUs."
+        )
+        raise DGIError(msg)
+    stages: list[Any] = (
+        []
+        if fpc is None or isinstance(fpc, str | np.ndarray | pd.Series)
+        or (len(fpc) > 0 and not isinstance(fpc[0], str) and np.ndim(fpc[0]) == 0)
+        else list(fpc)
+    )
+    if len(stages) not in (2, 3):
+        msg = (
+            "With 'certainty', the 'fpc' parameter of SurveyDesign must be a sequence of two or "
+            "three population sizes: PSUs in the stratum's frame (certainty PSUs included), SSUs in "
+            "the PSU's frame and, optionally, units (rows) in the SSU's frame. Got "
+            f"{type(fpc).__name__ if fpc is None or isinstance(fpc, str) else f'{len(stages)} stage(s)'}."
+        )
+        raise DGIError(msg)
+    if strata is None:
+        s_codes = np.zeros(n, dtype=np.intp)
+        s_labels = np.array(["1"], dtype=object)
+    else:
+        vals, lab = _column(data, strata, "strata")
+        s_codes, s_labels = _codes(vals, lab)
+    vals, p_lab = _column(data, psu, "psu")
+    p_raw, p_raw_labels = _codes(vals, p_lab)
+    base = int(p_raw.max()) + 1
+    p_codes, p_uniq = pd.factorize(s_codes.astype(np.int64) * base + p_raw, sort=True)
+    p_codes = p_codes.astype(np.intp)
+    n_psu = len(p_uniq)
+    if not nest:
+        n_str = np.bincount(p_raw[np.unique(p_codes, return_index=True)[1]], minlength=base)
+        if (n_str > 1).any():
+            bad = p_raw_labels[n_str > 1][:10].tolist()
+            msg = (
+                f"PSU id(s) {bad} of {p_lab!r} appear in more than one stratum. If PSU ids are "
+                "only unique within strata, pass nest=True; otherwise fix the ids."
+            )
+            raise DGIError(msg)
+    psu_ids = [
+        (s_labels[u // base], p_raw_labels[u % base]) if nest else p_raw_labels[u % base]
+        for u in p_uniq.tolist()
+    ]
+    vals, q_lab = _column(data, ssu, "ssu")
+    q_raw, q_raw_labels = _codes(vals, q_lab)
+    q_codes, q_uniq = pd.factorize(p_codes.astype(np.int64) * (int(q_raw.max()) + 1) + q_raw, sort=True)
+    q_codes = q_codes.astype(np.intp)
+    q_psu = np.zeros(len(q_uniq), dtype=np.intp)
+    q_psu[q_codes] = p_codes
+
+    # certainty flags: booleans, or PSU inclusion probabilities in (0, 1]
+    vals, c_lab = _column(data, certainty, "certainty")
+    c_series = vals.reset_index(drop=True) if isinstance(vals, pd.Series) else pd.Series(vals)
+    all_bool = not c_series.isna().any() and (
+        pd.api.types.is_bool_dtype(c_series.dtype)
+        or all(isinstance(v, bool | np.bool_) for v in c_series)
+    )
+    if all_bool:
+        flag = c_series.to_numpy(dtype=bool)
+    elif pd.api.types.is_numeric_dtype(c_series.dtype) and not pd.api.types.is_bool_dtype(c_series.dtype):
+        prob = _numeric(vals, f"certainty ({c_lab})")
+        bad = ~np.isfinite(prob) | (prob <= 0) | (prob > 1 + _CERTAINTY_TOL)
+        if bad.any():
+            rows = np.flatnonzero(bad)[:10].tolist()
+            msg = (
+                f"The 'certainty' parameter of SurveyDesign ({c_lab!r}) holds PSU inclusion "
+                f"probabilities, which must be in (0, 1]; {int(bad.sum())} row(s) are not, at "
+                f"rows {rows} (0-based positions)."
+            )
+            raise DGIError(msg)
+        flag = prob >= 1 - _CERTAINTY_TOL
+    else:
+        msg = (
+            f"The 'certainty' parameter of SurveyDesign ({c_lab!r}) must hold booleans or PSU "
+            "inclusion probabilities in (0, 1], with no missing values."
+        )
+        raise DGIError(msg)
+    n_cert_rows = np.bincount(p_codes, weights=flag.astype(float), minlength=n_psu)
+    psu_cert = n_cert_rows > 0
+    mixed = psu_cert & (n_cert_rows < np.bincount(p_codes, minlength=n_psu))
+    if mixed.any():
+        bad_psu = [psu_ids[i] for i in np.flatnonzero(mixed)[:10]]
+        rows = np.flatnonzero(mixed[p_codes])[:10].tolist()
+        msg = (
+            f"The 'certainty' parameter of SurveyDesign ({c_lab!r}) varies within PSU(s) {bad_psu} "
+            f"(rows {rows}, 0-based): a PSU is either a certainty PSU or not."
+        )
+        raise DGIError(msg)
+
+    # population sizes per stage, constant within stratum / PSU / SSU
+    groups = (s_codes, p_codes, q_codes)
+    what = ("stratum", "PSU", "SSU")
+    sizes: list[np.ndarray] = []
+    size_labels: list[str] = []
+    for stage, spec in enumerate(stages, start=1):
+        vals, lab = _column(data, spec, "fpc")
+        f = _numeric(vals, f"fpc ({lab})")
+        bad = ~np.isfinite(f) | (f < 1)
+        if bad.any():
+            rows = np.flatnonzero(bad)[:10].tolist()
+            msg = (
+                f"With 'certainty', the 'fpc' parameter of SurveyDesign must give population sizes "
+                f"(finite, >= 1): stage {stage} ({lab!r}) is not, at rows {rows} (0-based)."
+            )
+            raise DGIError(msg)
+        g = groups[stage - 1]
+        lo = np.full(int(g.max()) + 1, np.inf)
+        hi = np.full(int(g.max()) + 1, -np.inf)
+        np.minimum.at(lo, g, f)
+        np.maximum.at(hi, g, f)
+        if (hi - lo > 1e-12 * np.maximum(1, hi)).any():
+            msg = f"The 'fpc' column {lab!r} (stage {stage}) must be constant within each {what[stage - 1]}."
+            raise DGIError(msg)
+        sizes.append(lo)
+        size_labels.append(lab)
+
+    # stage 1: the non-certainty PSUs of the stratum's frame hold the stratum's other PSUs
+    psu_stratum = np.zeros(n_psu, dtype=np.intp)
+    psu_stratum[p_codes] = s_codes
+    n_strata = len(s_labels)
+    n_cert_h = np.bincount(psu_stratum, weights=psu_cert.astype(float), minlength=n_strata)
+    n_other_h = np.bincount(psu_stratum, weights=(~psu_cert).astype(float), minlength=n_strata)
+    pop_other_h = sizes[0] - n_cert_h
+    small = pop_other_h < n_other_h * (1 - 1e-12)
+    if small.any():
+        listed = "; ".join(
+            f"{s_labels[h]}: {sizes[0][h]:g} in the frame, {int(n_cert_h[h])} certainty and "
+            f"{int(n_other_h[h])} other PSUs sampled"
+            for h in np.flatnonzero(small)[:10]
+        )
+        msg = (
+            f"The stage-1 'fpc' column {size_labels[0]!r} is smaller than the sample: a stratum's "
+            f"frame must hold its certainty PSUs and its other sampled PSUs ({listed})."
+        )
+        raise DGIError(msg)
+    # stage 2 and 3: sizes >= the number of sampled SSUs / rows
+    for stage, counts, labs in (
+        (2, np.bincount(q_psu, minlength=n_psu), psu_ids),
+        (3, np.bincount(q_codes, minlength=len(q_uniq)), None),
+    ):
+        if stage > len(sizes):
+            continue
+        small = sizes[stage - 1] < counts * (1 - 1e-12)
+        if small.any():
+            idx = np.flatnonzero(small)[:10]
+            where = (
+                [labs[i] for i in idx]
+                if labs is not None
+                else np.flatnonzero(np.isin(q_codes, idx))[:10].tolist()
+            )
+            unit = "PSU(s)" if labs is not None else "the SSU(s) of rows"
+            msg = (
+                f"The stage-{stage} 'fpc' column {size_labels[stage - 1]!r} is smaller than the "
+                f"number of sampled {'SSUs' if stage == 2 else 'rows'} in {unit} {where}: a "
+                "population size must be >= the sample size."
+            )
+            raise DGIError(msg)
+
+    # restructure: certainty PSU -> stratum, its SSUs -> PSUs, its rows -> SSUs
+    cert = psu_cert[p_codes]
+    s_str = np.asarray([str(x) for x in s_labels], dtype=object)
+    p_str = np.asarray([str(x) for x in p_raw_labels], dtype=object)
+    q_str = np.asarray([str(x) for x in q_raw_labels], dtype=object)
+    new_strata = s_str[s_codes].copy()
+    new_strata[cert] = [f"{a} | certainty PSU {b}" for a, b in zip(s_str[s_codes[cert]], p_str[p_raw[cert]])]
+    new_psu = np.where(cert, q_str[q_raw], p_str[p_raw])
+    new_ssu = np.where(cert, np.asarray([f"row {i}" for i in range(n)], dtype=object), q_str[q_raw])
+    fpc1 = np.where(cert, sizes[1][p_codes], pop_other_h[s_codes])
+    fpc2_cert = sizes[2][q_codes] if len(sizes) == 3 else np.full(n, np.inf)
+    fpc2 = np.where(cert, fpc2_cert, sizes[1][p_codes])
+    return _CertaintyColumns(
+        strata=new_strata,
+        psu=new_psu,
+        ssu=new_ssu,
+        fpc=[fpc1, fpc2],
+        certainty_psus=tuple(psu_ids[i] for i in np.flatnonzero(psu_cert)),
+        label=c_lab,
+    )
+
+
 @dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class SurveyDesign:
     """A complex survey design (R's ``svydesign`` / ``svrepdesign``), frozen.
@@ -247,6 +457,28 @@ class SurveyDesign:
     ultimate_cluster : bool
         Use only the first stage for the variance even with a multi-stage fpc (R's
         ``survey.ultimate.cluster``). default: False.
+    certainty : str or array-like, optional
+        Certainty (self-representing) PSUs: each PSU's inclusion probability (in (0, 1]; 1 marks
+        a certainty PSU) or a boolean flag (True = certainty), constant within a PSU. Needs
+        ``psu``, ``ssu`` and ``fpc`` as population sizes ``[N1, N2]`` or ``[N1, N2, N3]``: ``N1``
+        the PSUs in the stratum's frame (certainty PSUs included), ``N2`` the SSUs in the PSU's
+        frame and, optionally, ``N3`` the units (rows' population) in the SSU's frame. As R
+        ``survey`` recommends, every certainty PSU becomes a stratum of its own in which the
+        second stage becomes the first: its SSUs are the PSUs (fpc ``N2``) and its rows the SSUs
+        (fpc ``N3``; sampled with replacement when ``N3`` is not given). The other PSUs keep
+        their stratum with stage-1 fpc ``N1`` minus the stratum's certainty PSUs and stage-2 fpc
+        ``N2``. ``strata``, ``psu``, ``ssu`` and ``fpc`` then describe this restructured design
+        (PSU ids are nested in the new strata), whose ``degf`` is R's ``degf`` of the same
+        design; the weights are not changed. default: None (no certainty PSUs).
+
+    Raises
+    ------
+    DGIError
+        Bad parameters: a column not in ``data``, missing ids, negative weights, probabilities
+        outside (0, 1], an fpc smaller than the sample or not constant where it must be, PSU ids
+        reused across strata without ``nest``; with ``certainty``: a flag that varies within a
+        PSU, no ``ssu``, an ``fpc`` that is not two or three population sizes, or a stratum whose
+        frame size is smaller than its certainty plus other sampled PSUs.
 
     Examples
     --------
@@ -255,6 +487,20 @@ class SurveyDesign:
     >>> d = SurveyDesign(df, weights="w", strata="s", psu="c")
     >>> d.n, d.n_psu, d.n_strata, d.degf
     (4, 4, 2, 2)
+
+    Certainty PSUs (commune ``c1`` was taken with probability 1): ``c1`` becomes a stratum whose
+    villages are its PSUs; the two other communes of ``a`` keep the stratum, with 5 - 1 = 4
+    non-certainty communes in its frame.
+
+    >>> df = pd.DataFrame({
+    ...     "s": ["a"] * 6, "c": ["c1", "c1", "c2", "c2", "c3", "c3"],
+    ...     "v": ["v1", "v2", "v1", "v2", "v1", "v2"], "pi": [1.0, 1, 0.4, 0.4, 0.5, 0.5],
+    ...     "communes": 5, "villages": [4, 4, 6, 6, 5, 5], "adults": 50,
+    ...     "w": [10.0, 12, 30, 28, 25, 26]})
+    >>> d = SurveyDesign(df, weights="w", strata="s", psu="c", ssu="v", certainty="pi",
+    ...                  fpc=["communes", "villages", "adults"])
+    >>> d.certainty_psus, d.n_strata, d.n_psu, d.degf
+    (('c1',), 2, 4, 2)
     """
 
     data: pd.DataFrame
@@ -276,6 +522,7 @@ class SurveyDesign:
     ssu_psu: np.ndarray | None
     n_ssu_psu: np.ndarray | None
     labels: dict[str, str]
+    certainty_psus: tuple[Any, ...] | None
 
     def __init__(
         self,
@@ -291,6 +538,7 @@ class SurveyDesign:
         lonely_psu: LonelyPSU = "fail",
         adjust_domain_lonely: bool = False,
         ultimate_cluster: bool = False,
+        certainty: ColumnOrArray | None = None,
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             msg = f"The 'data' parameter of SurveyDesign must be a pandas DataFrame. Got {type(data).__name__}."
@@ -307,6 +555,16 @@ class SurveyDesign:
         data = _private_copy(data)
         n = len(data)
         labels: dict[str, str] = {}
+        certainty_psus: tuple[Any, ...] | None = None
+        if certainty is not None:
+            restructured = _certainty_columns(
+                data, strata=strata, psu=psu, ssu=ssu, fpc=fpc, certainty=certainty, nest=nest
+            )
+            strata, psu, ssu = restructured.strata, restructured.psu, restructured.ssu
+            fpc = restructured.fpc
+            nest = True
+            certainty_psus = restructured.certainty_psus
+            labels["certainty"] = restructured.label
 
         # strata
         if strata is None:
@@ -384,7 +642,8 @@ class SurveyDesign:
             for stage, spec in enumerate(stages, start=1):
                 vals, lab = _column(data, spec, "fpc")
                 f = _numeric(vals, f"fpc ({lab})")
-                if not np.isfinite(f).all() or (f <= 0).any():
+                finite = np.isfinite(f) | ((certainty is not None) & (f == np.inf))
+                if not finite.all() or (f <= 0).any():
                     msg = f"The 'fpc' column {lab!r} must be finite and > 0 on every row."
                     raise DGIError(msg)
                 group = s_codes if stage == 1 else p_codes
@@ -484,6 +743,7 @@ class SurveyDesign:
         _set(self, "ssu_psu", ssu_psu)
         _set(self, "n_ssu_psu", n_ssu_psu)
         _set(self, "labels", labels)
+        _set(self, "certainty_psus", certainty_psus)
 
     # ------------------------------------------------------------------ basic properties
     @property
@@ -861,7 +1121,9 @@ class SurveyDesign:
         return (
             f"SurveyDesign({kind}: n={self.n}, strata={self.n_strata}, PSUs={self.n_psu}, "
             f"degf={self.degf}, weights={self.labels.get('weights')!r}, "
-            f"lonely_psu={self.lonely_psu!r}, calibration steps={len(self.calibration)})"
+            f"lonely_psu={self.lonely_psu!r}, calibration steps={len(self.calibration)}"
+            + ("" if self.certainty_psus is None else f", certainty PSUs={len(self.certainty_psus)}")
+            + ")"
         )
 
 

@@ -193,12 +193,44 @@ def test_size_short(rng):
 
     Short version: 100 replications of a truth with an exact tie and a near-tie around the tested
     unit (the least favourable region); exact quadrature for speed. Binomial 3-sigma bound at
-    α = 0.05, n = 100: 0.05 + 3·sqrt(0.05·0.95/100) = 0.115.
+    α = 0.05, n = 100: 0.05 + 3·sqrt(0.05·0.95/100) = 0.115. A false rise needs two false
+    pairwise claims (one per year), so the observed rate is far below α — this bound checks
+    validity only; the next test shows on the building block that the bound can fail.
     """
     truth = np.r_[0.0, 0.0, 0.05, np.linspace(1, 4, 10)]
     rise, fall = _size_sim(truth, 1.0, 100, rng)
     assert rise <= 0.115
     assert fall <= 0.115
+
+
+def _block_false_claims(alpha: float, n_rep: int, rng: np.random.Generator) -> float:
+    """Share of samples in which the year-1 family "k better than j" makes a false claim.
+
+    All 13 units tied with SE 1: every claim is false, and a false claim happens iff the first
+    step rejects (later steps only follow a rejection), i.e. iff max_k T_kj exceeds the library's
+    first critical value, the exact (1 − α) quantile of that max: the family-wise error is α.
+    """
+    from dgi_stats.ranks import rank_confidence_sets
+
+    est = pd.Series(np.arange(13.0), index=UNITS13)
+    sets = rank_confidence_sets(est, np.eye(13), df=np.inf, coverage=1 - alpha,
+                                simultaneous=False, kind="lower", method="exact")
+    c = float(sets.critical_values.loc[UNITS13[6], "step_1"])
+    x = rng.normal(0.0, 1.0, (n_rep, 13))
+    t = (np.delete(x, 6, axis=1) - x[:, [6]]) / np.sqrt(2.0)
+    return float((t.max(axis=1) > c).mean())
+
+
+def test_building_block_size_is_alpha_and_the_bound_bites(rng):
+    """The pairwise family of the rank-change test errs at exactly α when all units are tied.
+
+    The 3-sigma bound at α = 0.05 holds at α = 0.05 and is exceeded when the family is run at a
+    wrong α = 0.08 (bound 0.060 at n = 4,000).
+    """
+    n = 4000
+    bound = 0.05 + 3 * np.sqrt(0.05 * 0.95 / n)
+    assert _block_false_claims(0.05, n, rng) <= bound
+    assert _block_false_claims(0.08, n, rng) > bound
 
 
 @pytest.mark.slow

@@ -213,15 +213,21 @@ def test_what_if_uong_bi_improves_by_three_points(spec):
 
 
 def test_true_scores_are_the_exact_model_expectation(spec, small_pop):
-    # the exact true score equals the mean indicator score of a huge simulated census of the model
+    # large samples of the model land on the exact true scores (population_scores): the truth is
+    # the model's expectation, not a number the solver merely hands back. Dimension errors of one
+    # sample of ~1,000-3,000 respondents per unit have SD <= 0.10; the mean over 20 samples has an
+    # MC SE <= 0.023, so 0.1 is > 4 SEs, and a truth off by 0.2 fails.
     alpha = pd.DataFrame(1.5, index=SMALL, columns=spec.dimension_ids)
     truth = population_scores(spec, small_pop, alpha)
     target = truth[spec.dimension_ids]
-    res = simulate_estimates(spec, n_replicates=1, population=small_pop, true_scores=target,
+    res = simulate_estimates(spec, n_replicates=20, population=small_pop, true_scores=target,
                              psus_per_unit={"Cô Tô": 3, "Ba Chẽ": 8}, villages_per_psu=6,
                              respondents_per_village=60, rng=9)
-    np.testing.assert_allclose(res.true_scores[spec.dimension_ids], target, atol=1e-6)
-    assert res.n_respondents.to_numpy().sum() > 1000
+    assert res.n_respondents.to_numpy().min() > 500
+    err = res.errors()
+    dims = err.columns.get_level_values(1).isin(spec.dimension_ids)
+    assert dims.sum() == len(SMALL) * len(spec.dimension_ids)
+    assert np.abs(err.loc[:, dims].mean().to_numpy()).max() < 0.1, err.loc[:, dims].mean()
 
 
 def test_unbiased_when_response_is_uniform(spec):
