@@ -1282,7 +1282,7 @@ def score(
     design : SurveyDesign
         The survey design (its data hold the answers).
     spec : IndexSpec
-        Provides ``score_items(data)`` and ``measure_map()``.
+        Provides ``score_items(data)``, ``measure_map()`` and optionally ``measure_bounds()``.
     by : str
         Unit column. default: "district".
     na_rm : bool
@@ -1295,7 +1295,9 @@ def score(
     -------
     Scores
         Indicators, then the rows of ``spec.measure_map()``, for every unit; ``df`` per unit as
-        R's ``svyby``; replicate estimates for replicate designs.
+        R's ``svyby``; replicate estimates for replicate designs; ``bounds`` (the scale of every
+        measure) from ``spec.measure_bounds()`` when the spec has it (an :class:`IndexSpec` does),
+        so that intervals stay inside the scale.
 
     Examples
     --------
@@ -1315,6 +1317,8 @@ def score(
     >>> list(s.measures), s.df.tolist()
     (['i1', 'i2', 'total'], [3.0, 3.0])
     """
+    from dataclasses import replace
+
     from dgi_stats.scores import Scores
 
     design = _check_design(design, "score")
@@ -1382,4 +1386,10 @@ def score(
         raise DGIError(msg)
     w_map = weights.reindex(columns=ind_ids, fill_value=0.0).astype(float)
     w_map.index = pd.Index(map(str, w_map.index), name="measure")
-    return indicator_scores.linear_map(w_map, offset.rename(index=str))
+    out = indicator_scores.linear_map(w_map, offset.rename(index=str))
+    if hasattr(spec, "measure_bounds"):
+        # the scale of every measure, for intervals that stay inside it
+        b = spec.measure_bounds()
+        b = b.set_axis(pd.Index(map(str, b.index), name="measure")).reindex(out.measures)
+        out = replace(out, bounds=b)
+    return out

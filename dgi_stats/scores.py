@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from dgi_stats._draws import chi_scales, gaussian_draws
 from dgi_stats._results import Summary, frame_repr
@@ -40,6 +40,86 @@ def _select_df(
     if isinstance(df, pd.DataFrame):
         return df.loc[units, measures]
     return df.reindex(units)
+
+
+def _check_bounds(bounds: Any, measures: pd.Index, func: str) -> pd.DataFrame:
+    """Validate scale bounds and align them to ``measures`` (NaN rows: scale unknown)."""
+    if not isinstance(bounds, pd.DataFrame) or not {"low", "high"} <= set(bounds.columns):
+        msg = (
+            f"The 'bounds' parameter of {func} must be a DataFrame with columns 'low' and 'high' "
+            "and one row per measure."
+        )
+        raise DGIError(msg)
+    if bounds.index.has_duplicates:
+        dup = bounds.index[bounds.index.duplicated()].unique().tolist()
+        msg = f"The 'bounds' parameter of {func} lists measure(s) {dup} more than once."
+        raise DGIError(msg)
+    unknown = [m for m in bounds.index if m not in measures]
+    if unknown:
+        msg = (
+            f"The 'bounds' parameter of {func} has row(s) {unknown} that are not measures; "
+            f"measures are {list(measures)}."
+        )
+        raise DGIError(msg)
+    try:
+        b = bounds.loc[:, ["low", "high"]].astype(float).reindex(measures)
+    except (TypeError, ValueError):
+        msg = f"The 'bounds' parameter of {func} must hold numbers in 'low' and 'high'."
+        raise DGIError(msg) from None
+    lo, hi = b["low"].to_numpy(), b["high"].to_numpy()
+    half = np.isnan(lo) != np.isnan(hi)
+    bad = ~np.isnan(lo) & ~np.isnan(hi) & ~(lo < hi)
+    if half.any() or bad.any():
+        which = list(measures[half | bad])
+        msg = (
+            f"The 'bounds' parameter of {func} needs low < high for every bounded measure "
+            f"(NaN in both columns for an unknown scale, -inf/inf for an open side); measure(s) "
+            f"{which} have low={lo[half | bad].tolist()}, high={hi[half | bad].tolist()}."
+        )
+        raise DGIError(msg)
+    b.index.name = "measure"
+    return b
+
+
+def _map_bounds(bounds: pd.DataFrame, weights: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    """Bounds of ``weights @ x + offset`` by interval arithmetic; NaN when a used measure is unbounded.
+
+    Returns an array ``(n_new, 2)`` of ``(low, high)``.
+    """
+    lo, hi = bounds["low"].to_numpy(dtype=float), bounds["high"].to_numpy(dtype=float)
+    out = np.full((weights.shape[0], 2), np.nan)
+    for r, w in enumerate(weights):
+        used = w != 0
+        if not used.any() or np.isnan(lo[used]).any():
+            continue  # a constant, or a combination of a measure whose scale is unknown
+        wu = w[used]
+        a = np.where(wu > 0, wu * lo[used], wu * hi[used])
+        b = np.where(wu > 0, wu * hi[used], wu * lo[used])
+        out[r] = (a.sum() + offset[r], b.sum() + offset[r])
+    bad = ~(out[:, 0] < out[:, 1])  # -inf + inf gives NaN: unknown
+    out[bad] = np.nan
+    return out
+
+
+def _logit_interval(
+    est: np.ndarray, se: np.ndarray, q: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Logit-scale interval on [low, high] with the untransformed-and-clipped fallback.
+
+    Returns ``(ci_low, ci_high, ok)``; ``ok`` is False where the fallback was used (estimate at
+    or outside a bound, or a zero or non-finite standard error).
+    """
+    width = high - low
+    ok = (est > low) & (est < high) & (se > 0) & np.isfinite(se) & np.isfinite(width)
+    x = np.where(ok, (est - low) / np.where(ok, width, 1.0), 0.5)
+    g = np.log(x) - np.log1p(-x)
+    g_se = np.where(ok, se, 0.0) / (width * x * (1.0 - x))  # se / ((est-low)(high-est)/width)
+    with np.errstate(invalid="ignore"):
+        lo_t = low + width * special.expit(g - q * g_se)
+        hi_t = low + width * special.expit(g + q * g_se)
+        lo_c = np.clip(est - q * se, low, high)
+        hi_c = np.clip(est + q * se, low, high)
+    return np.where(ok, lo_t, lo_c), np.where(ok, hi_t, hi_c), ok
 
 
 def satterthwaite_df(
@@ -98,6 +178,13 @@ class Scores:
         Units x indicators: number of missing answers (counted, never silently dropped).
     label : str
         A short description (for example "DGI 2021, SYNTHETIC survey").
+    meta : dict
+        Free-form provenance carried along.
+    bounds : pandas.DataFrame, optional
+        Scale of each measure: rows are measures (a subset of the columns of ``estimate``),
+        columns ``low`` and ``high`` (``low < high``); a missing row or NaN means the scale is
+        unknown. Used by :meth:`confidence_interval` to keep intervals inside the scale; the
+        estimates and the covariance never depend on it. default: None (no measure is bounded).
     """
 
     estimate: pd.DataFrame
@@ -111,6 +198,7 @@ class Scores:
     missing: pd.DataFrame | None = None
     label: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    bounds: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         est = self.estimate
@@ -148,6 +236,8 @@ class Scores:
                     "unit) or a DataFrame shaped like 'estimate' (df per unit and measure)."
                 )
                 raise DGIError(msg)
+        if self.bounds is not None:
+            object.__setattr__(self, "bounds", _check_bounds(self.bounds, est.columns, "Scores"))
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -160,6 +250,7 @@ class Scores:
         df: pd.Series | float | None = None,
         method: str = "published",
         label: str = "",
+        bounds: pd.DataFrame | None = None,
     ) -> Scores:
         """Scores from point estimates and standard errors (units independent), or a full covariance.
 
@@ -177,6 +268,17 @@ class Scores:
             Degrees of freedom per unit; ``numpy.inf`` declares the standard errors known without
             error (e.g. published SEs of a large survey). default: None (unknown: normal
             intervals, and rank functions ask for df).
+        method : str
+            How the covariance was obtained. default: "published".
+        label : str
+            A short description. default: "".
+        bounds : DataFrame, optional
+            Scale of each measure (rows: measures; columns ``low``, ``high``), for intervals that
+            stay inside it. default: None (unbounded).
+
+        Returns
+        -------
+        Scores
 
         Examples
         --------
@@ -219,7 +321,10 @@ class Scores:
             df_s = df.reindex(est.index).astype(float)
         else:
             df_s = pd.Series(float(df), index=est.index)
-        return cls(est, pd.DataFrame(c, index=idx, columns=idx), df=df_s, method=method, label=label)
+        return cls(
+            est, pd.DataFrame(c, index=idx, columns=idx), df=df_s, method=method, label=label,
+            bounds=bounds,
+        )
 
     # ------------------------------------------------------------------ basic views
     @property
@@ -308,6 +413,7 @@ class Scores:
             missing=miss,
             label=self.label,
             meta=dict(self.meta),
+            bounds=None if self.bounds is None else self.bounds.loc[m],
         )
 
     def for_measure(self, measure: str = "total") -> tuple[pd.Series, pd.DataFrame]:
@@ -329,20 +435,63 @@ class Scores:
 
     # ------------------------------------------------------------------ inference
     def confidence_interval(
-        self, confidence_level: float = 0.95, *, method: Literal["t", "normal"] = "t"
+        self,
+        confidence_level: float = 0.95,
+        *,
+        method: Literal["t", "normal"] = "t",
+        transform: Literal["auto", "logit", "none"] = "auto",
     ) -> pd.DataFrame:
-        """Confidence intervals for every unit and measure.
+        """Confidence intervals for every unit and measure, inside each measure's scale.
 
-        ``method="t"`` uses t quantiles with the per-unit design df (normal when df is unknown).
+        Parameters
+        ----------
+        confidence_level : float
+            Between 0 and 1. default: 0.95.
+        method : {"t", "normal"}
+            Critical value: t quantiles with the design df of each unit and measure (normal where
+            df is unknown or infinite), or normal quantiles. default: "t".
+        transform : {"auto", "logit", "none"}
+            Scale on which the interval is built. ``"logit"``: on
+            ``g(x) = logit((x - low) / (high - low))`` with the delta-method standard error
+            ``se / ((x - low)(high - x) / (high - low))`` and the same critical value, mapped back,
+            so the interval lies inside ``(low, high)`` (every measure needs finite
+            :attr:`bounds`). ``"auto"``: logit for measures with finite bounds, untransformed for
+            the others. ``"none"``: the symmetric interval ``estimate ± q se`` for every measure.
+            default: "auto".
 
         Returns
         -------
         DataFrame
             Indexed by ``(unit, measure)``, columns ``estimate, std_error, ci_low, ci_high, df,
-            confidence_level``.
+            confidence_level, transform``. ``transform`` is ``"logit"``, ``"none"``, or
+            ``"clipped"`` where a logit interval was asked for but the estimate lies at (or
+            outside) a bound or its standard error is zero: the logit is then undefined and the
+            untransformed interval clipped to ``[low, high]`` is reported (a zero-width interval
+            when the standard error is zero). Estimates and standard errors are never changed.
+
+        Notes
+        -----
+        The logit interval is R ``survey``'s ``svyciprop(method="logit")`` applied to the measure
+        rescaled to [0, 1]. It is asymmetric: near the ceiling its upper end moves in and its
+        lower end moves out. See the confidence-interval methodology page for its coverage with
+        few PSUs.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> b = pd.DataFrame({"low": [0.0], "high": [10.0]}, index=["d5"])
+        >>> s = Scores.from_estimates(pd.Series([9.60], index=["Vân Đồn"], name="d5"),
+        ...                           pd.Series([0.16], index=["Vân Đồn"]), df=5, bounds=b)
+        >>> ci = s.confidence_interval()
+        >>> ci[["ci_low", "ci_high", "transform"]].round(2).to_numpy().tolist()
+        [[8.92, 9.86, 'logit']]
+        >>> s.confidence_interval(transform="none")[["ci_low", "ci_high"]].round(2).to_numpy().tolist()
+        [[9.19, 10.01]]
         """
-        level = check_probability(confidence_level, name="confidence_level", func="Scores.confidence_interval")
-        check_choice(method, ("t", "normal"), name="method", func="Scores.confidence_interval")
+        func = "Scores.confidence_interval"
+        level = check_probability(confidence_level, name="confidence_level", func=func)
+        check_choice(method, ("t", "normal"), name="method", func=func)
+        check_choice(transform, ("auto", "logit", "none"), name="transform", func=func)
         est = self.estimate.stack()
         se = self.std_error.stack()
         est.index.names = _IDX_NAMES
@@ -359,27 +508,95 @@ class Scores:
         else:
             dfs = np.full(len(est), np.inf)
             q = np.full(len(est), stats.norm.ppf(0.5 + level / 2))
-        out = pd.DataFrame(
+        x, s_e = est.to_numpy(dtype=float), se.to_numpy(dtype=float)
+        ci_low, ci_high = x - q * s_e, x + q * s_e
+        kind = np.full(len(est), "none", dtype=object)
+        if transform != "none":
+            n_u, n_m = self.estimate.shape
+            if self.bounds is None:
+                lo_m, hi_m = np.full(n_m, np.nan), np.full(n_m, np.nan)
+            else:
+                lo_m = self.bounds["low"].to_numpy(dtype=float)
+                hi_m = self.bounds["high"].to_numpy(dtype=float)
+            bounded_m = np.isfinite(lo_m) & np.isfinite(hi_m)
+            if transform == "logit" and not bounded_m.all():
+                msg = (
+                    f"The 'transform' parameter of {func} is 'logit' but measure(s) "
+                    f"{list(self.measures[~bounded_m])} have no finite bounds (Scores.bounds); "
+                    "use transform='auto' to transform only the bounded measures."
+                )
+                raise DGIError(msg)
+            sel = np.tile(bounded_m, n_u)
+            if sel.any():
+                lo, hi = np.tile(lo_m, n_u)[sel], np.tile(hi_m, n_u)[sel]
+                a, b, ok = _logit_interval(x[sel], s_e[sel], q[sel], lo, hi)
+                ci_low[sel], ci_high[sel] = a, b
+                kind[sel] = np.where(ok, "logit", "clipped")
+        return pd.DataFrame(
             {
-                "estimate": est.to_numpy(),
-                "std_error": se.to_numpy(),
-                "ci_low": est.to_numpy() - q * se.to_numpy(),
-                "ci_high": est.to_numpy() + q * se.to_numpy(),
+                "estimate": x,
+                "std_error": s_e,
+                "ci_low": ci_low,
+                "ci_high": ci_high,
                 "df": dfs,
                 "confidence_level": level,
+                "transform": kind,
             },
             index=est.index,
         )
-        return out
 
-    def to_frame(self, confidence_level: float = 0.95) -> pd.DataFrame:
-        """Tidy table: one row per unit and measure with estimate, SE and CI (t with design df)."""
-        return self.confidence_interval(confidence_level).reset_index()
+    def to_frame(
+        self,
+        confidence_level: float = 0.95,
+        *,
+        transform: Literal["auto", "logit", "none"] = "auto",
+    ) -> pd.DataFrame:
+        """Tidy table: one row per unit and measure with estimate, SE and CI (t with design df).
 
-    def summary(self, measure: str = "total", confidence_level: float = 0.95) -> Summary:
-        """A printable table of one measure (text, HTML or LaTeX)."""
-        ci = self[measure].confidence_interval(confidence_level).droplevel("measure")
-        notes = (f"{self.label}" if self.label else "", f"variance: {self.method}")
+        Parameters
+        ----------
+        confidence_level : float
+            default: 0.95.
+        transform : {"auto", "logit", "none"}
+            As in :meth:`confidence_interval`. default: "auto".
+
+        Returns
+        -------
+        DataFrame
+            Columns ``unit, measure`` and those of :meth:`confidence_interval`.
+        """
+        return self.confidence_interval(confidence_level, transform=transform).reset_index()
+
+    def summary(
+        self,
+        measure: str = "total",
+        confidence_level: float = 0.95,
+        *,
+        transform: Literal["auto", "logit", "none"] = "auto",
+    ) -> Summary:
+        """A printable table of one measure (text, HTML or LaTeX).
+
+        Parameters
+        ----------
+        measure : str
+            default: "total".
+        confidence_level : float
+            default: 0.95.
+        transform : {"auto", "logit", "none"}
+            As in :meth:`confidence_interval`. default: "auto".
+
+        Returns
+        -------
+        Summary
+        """
+        ci = self[measure].confidence_interval(confidence_level, transform=transform)
+        ci = ci.droplevel("measure")
+        shown = sorted(set(ci["transform"]))
+        notes = (
+            f"{self.label}" if self.label else "",
+            f"variance: {self.method}",
+            f"interval scale: {', '.join(shown)}" if shown != ["none"] else "",
+        )
         return Summary(f"{measure}: estimates with {confidence_level:.0%} CIs", ci, tuple(n for n in notes if n))
 
     # ------------------------------------------------------------------ algebra
@@ -401,7 +618,24 @@ class Scores:
         keep : bool
             Keep the existing measures beside the new ones. default: True.
 
-        The covariance is propagated exactly (``A Σ Aᵀ``) and replicates are mapped too.
+        The covariance is propagated exactly (``A Σ Aᵀ``) and replicates are mapped too. Scale
+        bounds (:attr:`bounds`) follow by interval arithmetic: a weight ``w >= 0`` adds
+        ``w * [low, high]``, a negative one ``w * [high, low]``, then the offset; a new measure
+        that uses a measure of unknown scale has unknown bounds.
+
+        Returns
+        -------
+        Scores
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> b = pd.DataFrame({"low": [0.0, 0.0], "high": [10.0, 10.0]}, index=["x", "y"])
+        >>> s = Scores.from_estimates(pd.DataFrame({"x": [9.0], "y": [8.0]}, index=["A"]),
+        ...                           pd.DataFrame({"x": [0.2], "y": [0.3]}, index=["A"]), bounds=b)
+        >>> w = pd.DataFrame({"x": [1.0, 1.0], "y": [1.0, -1.0]}, index=["sum", "gap"])
+        >>> s.linear_map(w).bounds.loc[["sum", "gap"]].to_numpy().tolist()
+        [[0.0, 20.0], [-10.0, 10.0]]
         """
         w = weights.reindex(columns=self.measures, fill_value=0.0).astype(float)
         off = pd.Series(0.0, index=w.index) if offset is None else offset.reindex(w.index).fillna(0.0)
@@ -446,6 +680,13 @@ class Scores:
             ) if len(used) else np.empty((n_u, 0))
             vals = np.hstack([dfa, extra]) if keep else extra
             new_df = pd.DataFrame(vals, index=units, columns=new_meas)
+        new_bounds = None
+        if self.bounds is not None:
+            mapped = pd.DataFrame(
+                _map_bounds(self.bounds, w.to_numpy(), off.to_numpy(dtype=float)),
+                index=w.index, columns=["low", "high"],
+            )
+            new_bounds = pd.concat([self.bounds, mapped]) if keep else mapped
         return Scores(
             pd.DataFrame(est, index=units, columns=new_meas),
             pd.DataFrame(cov, index=idx, columns=idx),
@@ -458,6 +699,7 @@ class Scores:
             missing=self.missing,
             label=self.label,
             meta=dict(self.meta),
+            bounds=new_bounds,
         )
 
     def difference(
@@ -487,7 +729,8 @@ class Scores:
         Scores
             The differences. Degrees of freedom per unit and measure: Welch–Satterthwaite
             (:func:`satterthwaite_df`) for independent years; with ``cross_cov`` the smaller of
-            the two years' df (conservative). Replicates are not carried (two different samples).
+            the two years' df (conservative). Replicates are not carried (two different samples),
+            nor scale bounds (a change is not on the scale of the measure).
 
         Examples
         --------

@@ -921,6 +921,38 @@ class IndexSpec:
         b["composite"] = b["total"] * factor
         return w, b
 
+    def measure_bounds(self) -> pd.DataFrame:
+        """The scale of every measure: the smallest and largest value it can take.
+
+        Indicators (unit means of item scores) lie in [0, 1]; the other measures follow from
+        :meth:`measure_map` (all weights are non-negative): on the DGI scale a sub-dimension of a
+        dimension with :math:`k` sub-dimensions spans [0, 10/k], a dimension [0, 10], the total
+        [0, 10 D] and the composite [0, 100]; on the PAPI scale [1/k, 10/k], [1, 10], [D, 10 D]
+        and [10, 100].
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows: :attr:`measure_ids`; columns ``low`` and ``high``.
+
+        Examples
+        --------
+        >>> from dgi_stats.datasets import load_spec
+        >>> b = load_spec(2021).measure_bounds()
+        >>> b.loc[["d1_s1_i1", "d1_participation", "total", "composite"]].to_numpy().tolist()
+        [[0.0, 1.0], [0.0, 10.0], [0.0, 80.0], [0.0, 100.0]]
+        >>> from dgi_stats.datasets._specs import load_spec_file
+        >>> load_spec_file("papi_2016").measure_bounds().loc["total"].tolist()
+        [6.0, 60.0]
+        """
+        w, b = self.measure_map()
+        inds = self.indicator_ids
+        wv = w.to_numpy(dtype=float)
+        low = np.concatenate([np.zeros(len(inds)), np.where(wv < 0, wv, 0.0).sum(axis=1) + b.to_numpy()])
+        high = np.concatenate([np.ones(len(inds)), np.where(wv > 0, wv, 0.0).sum(axis=1) + b.to_numpy()])
+        idx = pd.Index([*inds, *map(str, w.index)], name="measure")
+        return pd.DataFrame({"low": low, "high": high}, index=idx)
+
     def aggregate_map(self) -> tuple[pd.DataFrame, pd.Series]:
         """Linear map from sub-dimension scores to dimensions, total and composite.
 
