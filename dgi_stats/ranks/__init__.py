@@ -1,8 +1,9 @@
 """Inference on ranks: confidence sets for ranks, rank-change tests, performance bands, planning.
 
-Every rank claim made here carries an error-rate guarantee (family-wise, at level 1 − coverage),
-except the functions of :mod:`dgi_stats.ranks.descriptive` (rank probabilities, P-scores), which are
-labelled descriptive. Ranks are competition ranks: rank 1 = best (highest by default), ties share
+Every rank claim made here controls its error rate (family-wise, at level 1 − coverage),
+approximately and provided the design and its degrees of freedom are declared correctly, except the
+functions of :mod:`dgi_stats.ranks.descriptive` (rank probabilities, P-scores), which are labelled
+descriptive. Ranks are competition ranks: rank 1 = best (highest by default), ties share
 the best rank (scores 10, 10, 5 → ranks 1, 1, 3). Methods: ``methods/ranks.md`` of the project's
 reference material; main reference Mogstad, Romano, Shaikh & Wilhelm (2024), doi:10.1093/restud/rdad006.
 """
