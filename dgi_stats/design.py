@@ -29,6 +29,7 @@ PSU totals.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -93,6 +94,11 @@ class ReplicateSpec:
     degf : int
         Degrees of freedom, rank of the replicate weights minus one (R's ``degf``); computed on
         first use and cached.
+    df_group, df_factors : numpy.ndarray or None
+        The replicate structure the degrees of freedom are counted on when the replicate weights
+        were recalibrated (raking, calibration): the factors before calibration. Calibration
+        makes the factors vary within PSUs, which raises the rank of the replicate weights
+        without adding any independent PSU contrast. None: count on ``group``/``factors``.
     """
 
     method: str
@@ -104,6 +110,13 @@ class ReplicateSpec:
     mse: bool
     fay_rho: float | None
     degf_cache: list[int] = field(default_factory=list, repr=False, compare=False)
+    df_group: np.ndarray | None = None
+    df_factors: np.ndarray | None = None
+
+    def _df_structure(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.df_group is not None and self.df_factors is not None:
+            return self.df_group, self.df_factors
+        return self.group, self.factors
 
     @property
     def degf(self) -> int:
@@ -113,6 +126,22 @@ class ReplicateSpec:
             active[self.group[self.base > 0]] = True
             self.degf_cache.append(_matrix_rank(self.factors[active]) - 1)
         return self.degf_cache[0]
+
+    def domain_degf(self, in_domain: np.ndarray) -> int:
+        """Rank of the domain's replicate factors minus one, counted before any recalibration.
+
+        This is the df that intervals and rank inference use. It differs from R's ``degf`` of a
+        recalibrated design, which counts the rank of the calibrated replicate weights (e.g. 42
+        instead of 14 for a raked bootstrap of a 15-PSU design): calibration adds rank, not PSU
+        contrasts, and the inflated count makes t intervals and rank sets too narrow.
+        """
+        rows = np.asarray(in_domain, dtype=bool) & (self.base > 0)
+        group, factors = self._df_structure()
+        if rows.all() and self.df_group is None:
+            return self.degf
+        active = np.zeros(factors.shape[0], dtype=bool)
+        active[group[rows]] = True
+        return _matrix_rank(factors[active]) - 1
 
     def with_base(self, base: np.ndarray) -> ReplicateSpec:
         """The same replicates on other base weights (degf kept when the support is unchanged)."""
@@ -127,6 +156,8 @@ class ReplicateSpec:
             self.mse,
             self.fay_rho,
             list(self.degf_cache) if same else [],
+            self.df_group,
+            self.df_factors,
         )
 
     @property
@@ -788,12 +819,7 @@ class SurveyDesign:
         For replicate designs: the rank of the subset's replicate weights minus one.
         """
         if self.replicates is not None:
-            spec = self.replicates
-            rows = np.asarray(in_domain, dtype=bool) & (spec.base > 0)
-            if rows.all():
-                return spec.degf
-            groups = np.unique(spec.group[rows])
-            return _matrix_rank(spec.factors[groups]) - 1
+            return self.replicates.domain_degf(in_domain)
         keep = np.asarray(in_domain, dtype=bool) & (self.weights > 0)
         if not keep.any():
             return 0
@@ -904,8 +930,10 @@ class SurveyDesign:
     def with_replicate_weights(self, base: Any, reps: Any) -> SurveyDesign:
         """A replicate design with new full-sample weights ``base`` (n) and replicate weights (n x R).
 
-        ``method``, ``scale``, ``rscales`` and ``mse`` are kept; the degrees of freedom are
-        recomputed as the rank of the new replicate weights minus one (R's ``degf``).
+        ``method``, ``scale``, ``rscales`` and ``mse`` are kept; ``degf`` is recomputed as the
+        rank of the new replicate weights minus one (R's ``degf``), while the domain df used for
+        inference keep counting the replicate structure before the new weights
+        (:meth:`ReplicateSpec.domain_degf`).
 
         Examples
         --------
@@ -941,6 +969,9 @@ class SurveyDesign:
             mse=spec.mse,
             fay_rho=spec.fay_rho,
         )
+        # domain df stay those of the replicate structure before recalibration (ReplicateSpec)
+        df_group, df_factors = spec._df_structure()
+        new_spec = dataclasses.replace(new_spec, df_group=df_group, df_factors=df_factors)
         b.setflags(write=False)
         return self._copy(weights=b, replicates=new_spec)
 

@@ -43,6 +43,7 @@ class Config:
     psus: int  # non-certainty communes sampled per unit
     certainty: bool = False  # one certainty commune per unit, villages as its PSUs
     spacing: float = 0.0  # truth of unit k = mean + spacing * k (0: all equal)
+    variance: str = "taylor"  # or a replicate method: "jkn", "bootstrap"
 
     @property
     def df(self) -> int:
@@ -142,9 +143,16 @@ def truths(popn: dict[str, object], cfg: Config) -> pd.Series:
     return pd.Series(vals, index=[f"U{k:02d}" for k in range(N_UNITS)])
 
 
-def estimate(data: pd.DataFrame, margins: list[pd.Series]) -> ds.SurveyEstimate:
-    """The survey layer: design, raking to unit x sex counts, means by unit with df."""
+def estimate(
+    data: pd.DataFrame, margins: list[pd.Series], variance: str = "taylor",
+    rng: np.random.Generator | None = None,
+) -> ds.SurveyEstimate:
+    """The survey layer: design, (replicates,) raking to unit x sex counts, means by unit with df."""
     design = ds.SurveyDesign(data, weights="w", strata="stratum", psu="psu", nest=True)
+    if variance == "jkn":
+        design = design.replicate("jkn")
+    elif variance == "bootstrap":
+        design = design.replicate("bootstrap", n_replicates=100, rng=rng)
     raked = ds.rake(design, margins)
     return ds.mean(raked, "y", by="unit")
 
@@ -173,7 +181,7 @@ def coverage_run(
     hits = {m: {"joint": 0, "marginal": 0, "length": 0.0} for m in methods}
     dfs = []
     for _ in range(reps):
-        est = estimate(draw_sample(popn, cfg, rng), margins)
+        est = estimate(draw_sample(popn, cfg, rng), margins, cfg.variance, rng)
         dfs.append(float(est.df.min()))
         for m in methods:
             kw: dict[str, object] = {"n_resamples": n_resamples, "rng": rng}
@@ -234,6 +242,8 @@ CONFIGS = (
     Config("df2 near-tied", psus=3, spacing=0.03),
     Config("certainty df8 all-equal", psus=6, certainty=True),
     Config("df5 spread", psus=6, spacing=0.12),
+    Config("df5 all-equal, JKn replicates", psus=6, variance="jkn"),
+    Config("df2 all-equal, bootstrap replicates", psus=3, variance="bootstrap"),
 )
 
 

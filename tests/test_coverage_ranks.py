@@ -58,6 +58,13 @@ def test_df_come_from_the_design():
         sets = ds.rank_confidence_sets(est, measure="y", n_resamples=500, rng=rng)
         assert sets.critical_law.startswith("studentised")
         np.testing.assert_array_equal(sets.df.to_numpy(), est.df.to_numpy())
+    # replicate designs, raked: calibration makes replicate factors vary within PSUs, which must
+    # not raise the df (a rank count of the calibrated weights gives 6 and 10 for 6 PSUs here)
+    data = C.draw_sample(popn, C.Config("c", psus=6), rng)
+    margins = C.margins_for(popn, C.Config("c", psus=6))
+    for variance in ("jkn", "bootstrap"):
+        est = C.estimate(data, margins, variance, rng)
+        assert set(est.df.unique()) == {5.0}, (variance, est.df.unique())
 
 
 @pytest.mark.parametrize("cfg", [C.CONFIGS[0], C.CONFIGS[5]], ids=lambda c: c.name)
