@@ -27,7 +27,7 @@ from dgi_stats._validation import check_choice, check_probability, is_instance
 from dgi_stats.design import SurveyDesign
 from dgi_stats.exceptions import DGIError
 from dgi_stats.variance.replicate import replicate_variance
-from dgi_stats.variance.taylor import taylor_variance
+from dgi_stats.variance.taylor import effective_df, taylor_variance
 
 if TYPE_CHECKING:
     from dgi_stats.scores import Scores
@@ -87,6 +87,12 @@ class SurveyEstimate:
     interval : pandas.DataFrame or None
         Stored interval (``low``, ``high``) for statistics whose interval is not symmetric
         (quantiles: Woodruff), at ``interval_level``.
+    df_effective : pandas.Series or None
+        Taylor designs: Satterthwaite effective df of each estimate's variance across the strata
+        it draws on (:func:`~dgi_stats.variance.taylor.effective_df`; <= :attr:`df`, lower when
+        one stratum carries most of the variance). Rank functions use it; intervals use
+        :attr:`df` (R's convention) unless ``df=est.df_effective`` is passed. None for replicate
+        designs.
     """
 
     estimate: pd.Series
@@ -104,6 +110,7 @@ class SurveyEstimate:
     interval: pd.DataFrame | None = None
     interval_level: float | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    df_effective: pd.Series | None = None
 
     def confidence_interval(
         self,
@@ -402,6 +409,9 @@ class _Lin:
     tx: np.ndarray
     nobs: np.ndarray
     svyvar: np.ndarray | None
+    zp: np.ndarray | None = None  # PSU totals of the influence values (Taylor designs)
+    zs: np.ndarray | None = None  # SSU totals (two-stage fpc designs)
+    present: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
 
 
 def _engine(
@@ -481,7 +491,10 @@ def _engine(
                 reps = ry / rx
         cov = replicate_variance(reps, theta, spec)
     else:
-        cov = _taylor_cov(design, yz, xz, maskf, codes, n_dom, theta, tx, kind, sy, sx)
+        cov, zp, zs, present = _taylor_cov(
+            design, yz, xz, maskf, codes, n_dom, theta, tx, kind, sy, sx
+        )
+        return _Lin(theta, cov, reps, tx, nobs, sv, zp, zs, present)
     return _Lin(theta, cov, reps, tx, nobs, sv)
 
 
@@ -497,7 +510,10 @@ def _taylor_cov(
     kind: str,
     sy: np.ndarray,
     sx: np.ndarray,
-) -> np.ndarray:
+) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray | None, tuple[np.ndarray | None, np.ndarray | None]
+]:
+    """Taylor covariance, and the PSU (SSU) totals of influence values it was computed from."""
     n, k = yz.shape
     w = design.weights
     need_ssu = design.ssu is not None and design.fpc[0] is not None and not design.ultimate_cluster
@@ -530,7 +546,8 @@ def _taylor_cov(
             agg2 = _agg_matrix(design.ssu, n_ssu, codes, n_dom, w)
             sy2 = _totals(agg2, yz, n_ssu)
             zs = sy2 if kind == "total" else (sy2 - th * _totals(agg2, xz, n_ssu)) / denom
-        return taylor_variance(design, zp, zs=zs, psu_present=psu_present, ssu_present=ssu_present)
+        cov = taylor_variance(design, zp, zs=zs, psu_present=psu_present, ssu_present=ssu_present)
+        return cov, zp, zs, (psu_present, ssu_present)
     # calibrated designs: row-level influence values, residualised, in column chunks
     big_k = n_dom * k
     psu_mat = sparse.csr_matrix((np.ones(n), (design.psu, np.arange(n))), shape=(design.n_psu, n))
@@ -554,7 +571,8 @@ def _taylor_cov(
         zp[:, idx] = psu_mat @ z
         if ssu_mat is not None and zs_all is not None:
             zs_all[:, idx] = ssu_mat @ z
-    return taylor_variance(design, zp, zs=zs_all, psu_present=None, ssu_present=None)
+    cov = taylor_variance(design, zp, zs=zs_all, psu_present=None, ssu_present=None)
+    return cov, zp, zs_all, (None, None)
 
 
 def _rep_product(factors: np.ndarray, totals: np.ndarray) -> np.ndarray:
@@ -609,7 +627,16 @@ def _finish(
         reps.index.name = "replicate"
         factors = design.replicates.multipliers
         mse = design.replicates.mse
+    eff = None
+    if lin.zp is not None:
+        e = effective_df(
+            design, lin.zp, lin.zs, psu_present=lin.present[0], ssu_present=lin.present[1]
+        )
+        eff = pd.Series(
+            np.where(e > 0, np.minimum(e, dfs), dfs), index=idx, name="df_effective"
+        )
     return SurveyEstimate(
+        df_effective=eff,
         estimate=est,
         std_error=se,
         cov=cov,
@@ -1294,8 +1321,11 @@ def score(
     Returns
     -------
     Scores
-        Indicators, then the rows of ``spec.measure_map()``, for every unit; ``df`` per unit as
-        R's ``svyby``; replicate estimates for replicate designs; ``bounds`` (the scale of every
+        Indicators, then the rows of ``spec.measure_map()``, for every unit; ``df`` per unit and
+        measure: for Taylor designs the Satterthwaite effective df of the measure's variance
+        across the unit's strata and stages (:func:`~dgi_stats.variance.taylor.effective_df`),
+        capped at the design df (R's ``svyby`` degf, kept in ``meta["design_df"]``); for
+        replicate designs the design df; replicate estimates for replicate designs; ``bounds`` (the scale of every
         measure) from ``spec.measure_bounds()`` when the spec has it (an :class:`IndexSpec` does),
         so that intervals stay inside the scale.
 
@@ -1387,6 +1417,40 @@ def score(
     w_map = weights.reindex(columns=ind_ids, fill_value=0.0).astype(float)
     w_map.index = pd.Index(map(str, w_map.index), name="measure")
     out = indicator_scores.linear_map(w_map, offset.rename(index=str))
+    if lin.zp is not None:
+        # Satterthwaite effective df of every measure of every unit, from the PSU totals of the
+        # measure's influence values (a measure's influence values are the same linear map of the
+        # indicators'): when one stratum of a unit (a large certainty commune) carries most of its
+        # variance, the df fall towards that stratum's. Never above the design df of the unit.
+        m_full = np.vstack([np.eye(k), w_map.to_numpy()])
+
+        def mapped(z: np.ndarray | None) -> np.ndarray | None:
+            if z is None:
+                return None
+            return np.hstack([z[:, d * k : (d + 1) * k] @ m_full.T for d in range(n_dom)])
+
+        def spread(x: np.ndarray | None) -> np.ndarray | None:
+            # presence of a domain's rows in a PSU is the same for all its measures
+            if x is None:
+                return None
+            per_dom = x.reshape(x.shape[0], n_dom, k).any(axis=2)
+            return np.repeat(per_dom, m_full.shape[0], axis=1)
+
+        z_meas = mapped(lin.zp)
+        assert z_meas is not None
+        eff = effective_df(
+            design, z_meas, mapped(lin.zs), psu_present=spread(lin.present[0]),
+            ssu_present=spread(lin.present[1]),
+        ).reshape(n_dom, m_full.shape[0])
+        unit_df = np.broadcast_to(dfs.to_numpy(dtype=float)[:, None], eff.shape)
+        # a measure without sampling variance (everyone at the ceiling) keeps the unit's df
+        eff = np.where(eff > 0, np.minimum(eff, unit_df), unit_df)
+        meta = {**out.meta, "design_df": dfs, "df_rule": "satterthwaite"}
+        out = replace(
+            out, df=pd.DataFrame(eff, index=out.units, columns=out.measures), meta=meta
+        )
+    else:
+        out = replace(out, meta={**out.meta, "design_df": dfs, "df_rule": "design"})
     if hasattr(spec, "measure_bounds"):
         # the scale of every measure, for intervals that stay inside it
         b = spec.measure_bounds()

@@ -179,7 +179,9 @@ def _from_survey_estimate(
     units = pd.Index(idx.get_level_values(0)[pos])
     theta = pd.Series(est.estimate.to_numpy(dtype=float)[pos], index=units, name=measure)
     c = est.cov.to_numpy(dtype=float)[np.ix_(pos, pos)]
-    dfs = pd.Series(est.df.to_numpy(dtype=float)[pos], index=units, name="df")
+    # the Satterthwaite effective df where the design provides them (Taylor), else the design df
+    src = est.df if est.df_effective is None else est.df_effective
+    dfs = pd.Series(src.to_numpy(dtype=float)[pos], index=units, name="df")
     return theta, c, dfs
 
 

@@ -194,8 +194,8 @@ class RankChangeTest:
                          f"({lv} bound; p = {r.pvalue_decline:.3g}).")
             else:
                 rank += (f"a change of rank cannot be established at {1 - self.coverage:.0%} "
-                         f"(places gained between {int(r.places_gained_lower)} and "
-                         f"{int(r.places_gained_upper)}).")
+                         f"(one-sided {lv} bounds: at least {int(r.places_gained_lower)} and at "
+                         f"most {int(r.places_gained_upper)} places gained).")
             notes.append(score + " " + rank)
         if self.unit is not None:
             notes.append("Valid for a unit named before seeing the results; for a unit picked "

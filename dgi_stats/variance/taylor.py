@@ -21,7 +21,7 @@ from dgi_stats.exceptions import SingletonPSUError
 if TYPE_CHECKING:
     from dgi_stats.design import SurveyDesign
 
-__all__ = ["taylor_variance"]
+__all__ = ["effective_df", "taylor_variance"]
 
 _CERTAIN = 1e-7
 
@@ -193,3 +193,106 @@ def taylor_variance(
         w2 = scale2 * frac1[design.psu_stratum[design.ssu_psu]]
         v = v + _crossprod(zc2, w2)
     return v
+
+
+def _components(
+    z: np.ndarray,
+    unit_group: np.ndarray,
+    n_units: np.ndarray,
+    pop: np.ndarray | None,
+    present: np.ndarray | None,
+    design: SurveyDesign,
+    stage: int,
+    labels: np.ndarray,
+    unit_labels: np.ndarray,
+    extra: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Variance contribution of every group (stratum, or PSU at stage 2) and its df."""
+    zc, scale, _, _ = _onestage(
+        z, unit_group, n_units, pop, present, lonely=design.lonely_psu,
+        adjust_domain=design.adjust_domain_lonely, stage=stage, stratum_labels=labels,
+        unit_labels=unit_labels,
+    )
+    sc = np.asarray(scale, dtype=float)
+    if sc.ndim == 1:
+        sc = sc[:, None]
+    if extra is not None:
+        sc = sc * extra[:, None]
+    v = _group_sum(unit_group, zc * zc * sc, n_units.shape[0])
+    return v, np.maximum(n_units - 1, 0).astype(float)
+
+
+def effective_df(
+    design: SurveyDesign,
+    zp: np.ndarray,
+    zs: np.ndarray | None = None,
+    *,
+    psu_present: np.ndarray | None = None,
+    ssu_present: np.ndarray | None = None,
+) -> np.ndarray:
+    """Satterthwaite effective degrees of freedom of each column's variance.
+
+    The variance of :func:`taylor_variance` is a sum of independent components: one per stratum
+    at the first stage (``c_h Σ_i (Z_hi − Z̄_h)²`` with ``n_h − 1`` df) and, with a two-stage fpc,
+    one per PSU at the second stage (its SSUs' term, ``m_i − 1`` df). With ``v_g`` the components
+    and ``d_g`` their df, ``ν = (Σ_g v_g)² / Σ_g v_g² / d_g`` (Satterthwaite 1946).
+    It never exceeds the total df of the components that carry variance and
+    falls towards one component's df when that component carries most of the variance (a large
+    certainty commune whose few villages are its PSUs, a stratum of two communes). A column with
+    no variance gets NaN.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The (Taylor) design.
+    zp : numpy.ndarray
+        ``n_psu x K`` PSU totals of the (calibration-residualised) influence values.
+    zs : numpy.ndarray, optional
+        ``n_ssu x K`` SSU totals, for the second-stage components (as in :func:`taylor_variance`).
+    psu_present, ssu_present : numpy.ndarray, optional
+        As in :func:`taylor_variance`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``K`` effective df.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from dgi_stats.design import SurveyDesign
+    >>> d = SurveyDesign(pd.DataFrame({"h": [1, 1, 1, 2, 2, 2], "p": range(6)}), strata="h", psu="p")
+    >>> z = np.array([[1.0], [-1.0], [0.0], [10.0], [-10.0], [0.0]])
+    >>> round(float(effective_df(d, z)[0]), 2)   # stratum 2 dominates: close to its 2 df
+    2.04
+    """
+    zp = np.asarray(zp, dtype=float)
+    stage1_pop = design.fpc[0]
+    v, d = _components(
+        zp, design.psu_stratum, design.n_psu_stratum, stage1_pop, psu_present, design, 1,
+        design.strata_labels, design.psu_labels,
+    )
+    comps, dfs = [v], [d]
+    if (
+        zs is not None
+        and design.ssu is not None
+        and stage1_pop is not None
+        and not design.ultimate_cluster
+    ):
+        assert design.ssu_psu is not None
+        assert design.n_ssu_psu is not None
+        frac1 = design.n_psu_stratum / stage1_pop
+        v2, d2 = _components(
+            np.asarray(zs, dtype=float), design.ssu_psu, design.n_ssu_psu, design.fpc[1],
+            ssu_present, design, 2, design.psu_labels, np.arange(len(design.ssu_psu)),
+            extra=frac1[design.psu_stratum[design.ssu_psu]],
+        )
+        comps.append(v2)
+        dfs.append(d2)
+    v_all = np.vstack(comps)
+    d_all = np.concatenate(dfs)[:, None]
+    use = (d_all > 0) & (v_all > 0)
+    num = np.where(use, v_all, 0.0).sum(axis=0) ** 2
+    den = np.where(use, v_all**2 / np.where(d_all > 0, d_all, 1.0), 0.0).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
