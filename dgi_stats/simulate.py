@@ -1543,6 +1543,77 @@ def _answers(comp: _Compiled, pop: Population, alpha: np.ndarray, smp: _Sample,
     return cat
 
 
+def _stratum_var(tot: np.ndarray, group: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """With-replacement variance of totals ``tot`` (rows) within groups: Σ n/(n-1)(t - mean)², n."""
+    n_g = np.bincount(group, minlength=n_groups).astype(float)
+    mean = np.zeros((n_groups, tot.shape[1]))
+    np.add.at(mean, group, tot)
+    mean /= np.maximum(n_g, 1)[:, None]
+    dev = tot - mean[group]
+    fac = np.where(n_g > 1, n_g / np.maximum(n_g - 1, 1), 0.0)[group]
+    out = np.zeros((n_groups, tot.shape[1]))
+    np.add.at(out, group, fac[:, None] * dev**2)
+    return out, n_g
+
+
+def _unit_variances(comp: _Compiled, cat: np.ndarray, smp: _Sample, w: np.ndarray,
+                    est: np.ndarray, a_meas: np.ndarray, communes_per_unit: np.ndarray,
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Linearisation variances (units x measures) and design df (units) of one sample's estimates.
+
+    The Hájek indicator means ``est`` (units x indicators) are linearised (weights taken as
+    fixed) and mapped to the measures by ``a_meas`` (measures x indicators). Each unit is a
+    stratum: its non-certainty communes are the PSUs, with the first-stage fpc ``1 - f``
+    (``f`` = sampled / non-certainty communes of the unit) and a second-stage term ``f`` x the
+    between-village variance within the sampled communes (the two-stage formula of R survey's
+    multistage variance, villages with replacement); every certainty commune (stage-1
+    probability 1) is a stratum of its own whose villages are the PSUs (with replacement). The df
+    of a unit is its number of PSUs minus its number of strata; a stratum with a single PSU adds
+    neither variance nor df.
+    """
+    n_units = communes_per_unit.size
+    n = smp.unit.size
+    resid = np.zeros((n, len(comp.ind_ids)))
+    for ii in range(len(comp.ind_ids)):
+        c = cat[:, comp.ind_item[ii]]
+        ok = c >= 0
+        s = np.where(ok, comp.ind_scores[ii][np.clip(c, 0, None)], 0.0)
+        den = np.bincount(smp.unit, weights=w * ok, minlength=n_units)[smp.unit]
+        m = np.nan_to_num(est[smp.unit, ii])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            resid[:, ii] = np.where(ok & (den > 0), w * (s - m) / np.where(den > 0, den, 1.0), 0.0)
+    z = resid @ a_meas.T  # respondents x measures
+    cert = smp.pi1 >= 1.0 - 1e-9
+    # village totals: the PSUs of certainty communes, the SSUs of the others
+    v_ids, v_first, v_inv = np.unique(smp.village, return_index=True, return_inverse=True)
+    v_tot = np.zeros((v_ids.size, z.shape[1]))
+    np.add.at(v_tot, v_inv, z)
+    v_cert, v_comm, v_unit = cert[v_first], smp.commune[v_first], smp.unit[v_first]
+    # certainty communes: strata of villages
+    c_ids, c_inv = np.unique(v_comm, return_inverse=True)
+    within, n_v = _stratum_var(v_tot, c_inv, c_ids.size)
+    c_cert = np.zeros(c_ids.size, dtype=bool)
+    c_cert[c_inv] = v_cert
+    c_unit = np.zeros(c_ids.size, dtype=np.int64)
+    c_unit[c_inv] = v_unit
+    var = np.zeros((n_units, z.shape[1]))
+    np.add.at(var, c_unit[c_cert], within[c_cert])
+    df = np.bincount(c_unit[c_cert], weights=np.maximum(n_v[c_cert] - 1, 0), minlength=n_units)
+    # non-certainty communes: PSUs of the unit's stratum, with fpc and the second-stage term
+    nc = ~c_cert
+    c_tot = np.zeros((c_ids.size, z.shape[1]))
+    np.add.at(c_tot, c_inv, v_tot)
+    between, n_h = _stratum_var(c_tot[nc], c_unit[nc], n_units)
+    n_cert = np.bincount(c_unit[c_cert], minlength=n_units)
+    pool = np.maximum(communes_per_unit - n_cert, 1).astype(float)
+    f = np.clip(n_h / pool, 0.0, 1.0)
+    second = np.zeros((n_units, z.shape[1]))
+    np.add.at(second, c_unit[nc], within[nc])
+    var += np.where(n_h > 1, 1.0 - f, 0.0)[:, None] * between + f[:, None] * second
+    df += np.maximum(n_h - 1, 0)
+    return var, df
+
+
 def _unit_estimates(comp: _Compiled, cat: np.ndarray, unit: np.ndarray, w: np.ndarray,
                     n_units: int) -> np.ndarray:
     """Hájek indicator means per unit (units x indicators), answered cases only."""
@@ -1616,12 +1687,57 @@ class SimulatedEstimates:
         Replicate x unit: achieved respondents.
     params : dict
         As :attr:`SimulatedSurvey.params`.
+    std_errors : pandas.DataFrame or None
+        With ``std_errors=True`` in :func:`simulate_estimates`: each replicate survey's own
+        design-based (linearisation) standard errors, laid out like ``estimates``; else None.
+    df : pandas.DataFrame or None
+        With ``std_errors=True``: replicate x unit design degrees of freedom of those standard
+        errors (PSUs minus strata; certainty communes are strata of villages); else None.
     """
 
     estimates: pd.DataFrame
     true_scores: pd.DataFrame
     n_respondents: pd.DataFrame
     params: dict[str, Any]
+    std_errors: pd.DataFrame | None = None
+    df: pd.DataFrame | None = None
+
+    def scores(self, replicate: int, measure: str = "total") -> Any:
+        """One replicate survey's estimates of ``measure`` as a :class:`~dgi_stats.scores.Scores`.
+
+        The standard errors and design df are the replicate's own (needs ``std_errors=True``);
+        units are independent (separate strata).
+
+        Examples
+        --------
+        >>> from dgi_stats.datasets import load_spec
+        >>> res = simulate_estimates(load_spec(2021), n_replicates=2, units=["Cô Tô", "Ba Chẽ"],
+        ...                          measures=["total"], std_errors=True, rng=1)
+        >>> res.scores(0).df.tolist()
+        [15.0, 7.0]
+        """
+        from dgi_stats.scores import Scores
+
+        if self.std_errors is None or self.df is None:
+            msg = "SimulatedEstimates.scores needs the estimates simulated with std_errors=True."
+            raise DGIError(msg)
+        if isinstance(replicate, bool) or not isinstance(replicate, int | np.integer) or not (
+            0 <= int(replicate) < len(self.estimates)
+        ):
+            msg = (f"The 'replicate' parameter of SimulatedEstimates.scores must be an int in "
+                   f"[0, {len(self.estimates)}). Got {replicate!r} instead.")
+            raise DGIError(msg)
+        measures = self.estimates.columns.get_level_values("measure").unique()
+        if measure not in measures:
+            msg = (f"The 'measure' parameter of SimulatedEstimates.scores must be one of "
+                   f"{list(measures)}. Got {measure!r} instead.")
+            raise DGIError(msg)
+        r = int(replicate)
+        est = self.estimates.iloc[r].xs(measure, level="measure").rename(measure)
+        se = self.std_errors.iloc[r].xs(measure, level="measure").rename(measure)
+        df = self.df.iloc[r].astype(float)
+        return Scores.from_estimates(est, se, df=df, method="taylor",
+                                     label=f"SYNTHETIC simulated survey {r}")
 
     def errors(self) -> pd.DataFrame:
         """Estimate minus truth, per replicate and (unit, measure).
@@ -1883,6 +1999,7 @@ def simulate_estimates(
     measures: Sequence[str] | None = None,
     weights: str = "nr_weight",
     rng: RNGLike = None,
+    std_errors: bool = False,
 ) -> SimulatedEstimates:
     """Unit-level estimates from ``n_replicates`` SYNTHETIC surveys of one population (fast).
 
@@ -1906,6 +2023,12 @@ def simulate_estimates(
         Which weights the estimates use. default: "nr_weight".
     rng : int, Generator, SeedSequence or None
         Source of randomness. default: None.
+    std_errors : bool
+        Also compute each replicate survey's own design-based standard errors and df
+        (:attr:`SimulatedEstimates.std_errors`, :attr:`SimulatedEstimates.df`): linearisation
+        with the unit as stratum, non-certainty communes as PSUs (with replacement) and every
+        certainty commune a stratum of its own with its villages as PSUs. Draws nothing more from
+        ``rng``: the estimates are the same as without it. default: False.
 
     Returns
     -------
@@ -1944,6 +2067,17 @@ def simulate_estimates(
     out = np.empty((n_rep, n_u, len(meas)))
     n_resp = np.empty((n_rep, n_u), dtype=np.int64)
     pos = {m: k for k, m in enumerate(meas)}
+    if not isinstance(std_errors, bool):
+        msg = f"The 'std_errors' parameter of {func} must be True or False. Got {std_errors!r}."
+        raise DGIError(msg)
+    var_out = np.empty((n_rep, n_u, len(meas))) if std_errors else None
+    df_out = np.empty((n_rep, n_u)) if std_errors else None
+    a_meas = np.zeros((len(meas), len(comp.ind_ids)))
+    for m in rows_ind:
+        a_meas[pos[m], ind_pos[m]] = 1.0
+    for k, m in enumerate(rows_agg):
+        a_meas[pos[m]] = a_agg[k]
+    n_comm_u = np.bincount(pop._commune_unit, minlength=n_u)
     for r in range(n_rep):
         smp, cat = run.draw()
         w = 1.0 / smp.prob
@@ -1957,11 +2091,17 @@ def simulate_estimates(
             for k, m in enumerate(rows_agg):
                 out[r, :, pos[m]] = agg[:, k]
         n_resp[r] = np.bincount(smp.unit, minlength=n_u)
+        if var_out is not None and df_out is not None:
+            var_out[r], df_out[r] = _unit_variances(comp, cat, smp, w, est, a_meas, n_comm_u)
     cols = pd.MultiIndex.from_product([list(pop.units), meas], names=["unit", "measure"])
     rep_idx = pd.RangeIndex(n_rep, name="replicate")
+    unit_idx = pd.Index(pop.units, name="unit")
     return SimulatedEstimates(
         estimates=pd.DataFrame(out.reshape(n_rep, -1), index=rep_idx, columns=cols),
         true_scores=run.truth(meas),
-        n_respondents=pd.DataFrame(n_resp, index=rep_idx, columns=pd.Index(pop.units, name="unit")),
+        n_respondents=pd.DataFrame(n_resp, index=rep_idx, columns=unit_idx),
         params=run.params(),
+        std_errors=None if var_out is None else pd.DataFrame(
+            np.sqrt(var_out).reshape(n_rep, -1), index=rep_idx, columns=cols),
+        df=None if df_out is None else pd.DataFrame(df_out, index=rep_idx, columns=unit_idx),
     )

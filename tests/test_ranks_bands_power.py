@@ -25,7 +25,7 @@ from dgi_stats.scores import Scores
 def test_pairwise_table_and_adjustments():
     est = pd.Series([75.0, 74.0, 70.0, 69.5], index=list("ABCD"))
     cov = np.diag([0.25, 0.36, 0.25, 0.16])
-    pc = pairwise_comparisons(est, cov)
+    pc = pairwise_comparisons(est, cov, df=np.inf)
     t = pc.table
     assert len(t) == 6
     row = t[(t.unit_a == "A") & (t.unit_b == "C")].iloc[0]
@@ -35,7 +35,7 @@ def test_pairwise_table_and_adjustments():
     assert row.pvalue == pytest.approx(2 * stats.norm.sf(5.0 / se))
     assert row.ci_low == pytest.approx(5.0 - 1.959964 * se, abs=1e-5)
     np.testing.assert_allclose(t.pvalue_adjusted, multipletests(t.pvalue, method="holm")[1])
-    bh = pairwise_comparisons(est, cov, adjustment="fdr_bh")
+    bh = pairwise_comparisons(est, cov, df=np.inf, adjustment="fdr_bh")
     np.testing.assert_allclose(bh.table.pvalue_adjusted,
                                stats.false_discovery_control(bh.table.pvalue.to_numpy()))
     assert (bh.table.pvalue_adjusted <= t.pvalue_adjusted + 1e-12).all()
@@ -43,20 +43,20 @@ def test_pairwise_table_and_adjustments():
     assert m.loc["C", "A"] == pytest.approx(-5.0)
     assert "PairwiseComparisons" in repr(pc)
     with pytest.raises(DGIError, match="adjustment"):
-        pairwise_comparisons(est, cov, adjustment="tukey")
+        pairwise_comparisons(est, cov, df=np.inf, adjustment="tukey")
 
 
 def test_pairwise_uses_covariance():
     est = pd.Series([1.0, 0.0], index=["a", "b"])
     cov = np.array([[1.0, 0.9], [0.9, 1.0]])
-    pc = pairwise_comparisons(est, cov)
+    pc = pairwise_comparisons(est, cov, df=np.inf)
     assert pc.table.std_error.iloc[0] == pytest.approx(np.sqrt(0.2))
 
 
 # ----------------------------------------------------------------------------- bands
 def test_bands_rule_and_guarantee_structure():
     est = pd.Series([80.0, 79.5, 70.0, 69.0, 60.0, 59.9], index=list("abcdef"))
-    pb = performance_bands(est, np.diag([0.09] * 6), n_resamples=20_000, rng=1)
+    pb = performance_bands(est, np.diag([0.09] * 6), df=np.inf, n_resamples=20_000, rng=1)
     assert pb.bands == (("a", "b"), ("c", "d"), ("e", "f"))
     f = pb.to_frame()
     # every unit of a band has its rank set inside the band's positions
@@ -65,10 +65,10 @@ def test_bands_rule_and_guarantee_structure():
         assert (f.loc[list(members), "lower"] >= start + 1).all()
         assert (f.loc[list(members), "upper"] <= start + len(members)).all()
     # nothing separable -> one band
-    flat = performance_bands(pd.Series([1.0, 1.1, 1.2], index=list("xyz")), np.eye(3),
+    flat = performance_bands(pd.Series([1.0, 1.1, 1.2], index=list("xyz")), np.eye(3), df=np.inf,
                              n_resamples=5000, rng=1)
     assert flat.bands == (("z", "y", "x"),)
-    holm = performance_bands(est, np.diag([0.09] * 6), method="holm")
+    holm = performance_bands(est, np.diag([0.09] * 6), df=np.inf, method="holm")
     assert holm.band.max() <= pb.band.max()
     assert "PerformanceBands" in repr(pb)
 
@@ -80,7 +80,7 @@ def test_bands_coverage_short(rng):
     n_rep, wrong = 100, 0
     for _ in range(n_rep):
         est = pd.Series(truth + rng.normal(size=truth.size), index=names)
-        pb = performance_bands(est, np.eye(truth.size), n_resamples=2000, rng=rng)
+        pb = performance_bands(est, np.eye(truth.size), df=np.inf, n_resamples=2000, rng=rng)
         b = pb.band.to_numpy()
         hi = b[:, None] < b[None, :]  # [i, j]: i in a higher band than j
         wrong += int((hi & (truth[:, None] <= truth[None, :])).any())
@@ -90,14 +90,14 @@ def test_bands_coverage_short(rng):
 # ----------------------------------------------------------------------------- descriptive
 def test_rank_probabilities_are_labelled_and_consistent():
     est = pd.Series([75.2, 74.9, 70.0], index=["A", "B", "C"])
-    rp = rank_probabilities(est, np.diag([0.25] * 3), top_k=(1, 2), n_draws=20_000, rng=3)
+    rp = rank_probabilities(est, np.diag([0.25] * 3), df=np.inf, top_k=(1, 2), n_draws=20_000, rng=3)
     assert "DESCRIPTIVE" in repr(rp)
     np.testing.assert_allclose(rp.probabilities.sum(axis=1), 1.0)
     np.testing.assert_allclose(rp.probabilities.sum(axis=0), 1.0, atol=1e-12)
     assert rp.top_k.loc["A", "top_1"] == pytest.approx(stats.norm.cdf(0.3 / np.sqrt(0.5)), abs=0.01)
     assert rp.top_k.loc["C", "top_1"] < 1e-3
     # expected rank ~ closed form (flat prior) from P-scores
-    ps = p_scores(est, np.diag([0.25] * 3))
+    ps = p_scores(est, np.diag([0.25] * 3), df=np.inf)
     np.testing.assert_allclose(rp.expected_rank, ps.expected_rank, atol=0.02)
     assert "DESCRIPTIVE" in repr(ps)
 
@@ -114,7 +114,7 @@ def test_rank_probabilities_from_replicates():
     assert rp.source == "replicate"
     assert 0.6 < rp.top_k.loc["A", "top_1"] < 0.9
     with pytest.raises(DGIError, match="Scores"):
-        rank_probabilities(pd.Series([1.0, 2.0]), np.eye(2), method="replicates")
+        rank_probabilities(pd.Series([1.0, 2.0]), np.eye(2), df=np.inf, method="replicates")
 
 
 # ----------------------------------------------------------------------------- power
@@ -171,11 +171,15 @@ def test_uong_bi_question_on_bundled_surveys():
         design = SurveyDesign(load_survey(year), weights="nr_weight", strata="district",
                               psu="commune_id", nest=True)
         scores.append(score(design, load_spec(year), by="district"))
-    res = rank_change_test(scores[0], scores[1], unit="Uông Bí")
+    res = rank_change_test(scores[0], scores[1], unit="Uông Bí", n_resamples=20_000, rng=7)
     row = res.table.loc["Uông Bí"]
+    assert res.critical_law.startswith("studentised")
     est0, cov0 = scores[0].for_measure("total")
     est1, cov1 = scores[1].for_measure("total")
-    same = rank_change_test((est0, cov0), (est1, cov1), unit="Uông Bí").table.loc["Uông Bí"]
+    # the same numbers through bare (estimates, cov, df): the Scores road and the tuple road agree
+    df0, df1 = scores[0].df_for("total"), scores[1].df_for("total")
+    same = rank_change_test((est0, cov0, df0), (est1, cov1, df1), unit="Uông Bí",
+                            n_resamples=20_000, rng=7).table.loc["Uông Bí"]
     pd.testing.assert_series_equal(row, same)
     assert row.places_gained_lower <= row.places_gained <= row.places_gained_upper
     assert (row.places_gained_lower >= 1) == (row.pvalue < 0.05)
@@ -185,19 +189,17 @@ def test_uong_bi_question_on_bundled_surveys():
 
 @pytest.mark.slow
 def test_required_sample_size_through_simulator():
-    """Planning through the SYNTHETIC simulator: Uông Bí's published 6 → 1 rise (5 places)."""
+    """Planning through the SYNTHETIC simulator: Uông Bí's published 6 → 1 rise (5 places),
+    every unit drawn afresh in both years (more in tests/test_planning.py)."""
     from dgi_stats.datasets import load_spec
     from dgi_stats.ranks import required_sample_size
 
-    plan = required_sample_size(load_spec(2020), load_spec(2021), respondents_per_village=[10, 30],
-                                scale_factors=[4, 64], n_replicates=20, rng=1)
+    plan = required_sample_size(load_spec(2020), load_spec(2021), communes_per_unit=6,
+                                respondents_per_village=[10, 30], n_replicates=20, rng=1)
     t = plan.table
     assert plan.unit == "Uông Bí"
-    assert (t.true_places_gained == 5).all()  # published: rank 6 in 2020, rank 1 in 2021
-    sim = t[~t.extrapolated]
-    assert sim.n_per_unit.iloc[1] > 2 * sim.n_per_unit.iloc[0]
-    ext = t[t.extrapolated]
-    np.testing.assert_allclose(ext.se_after.to_numpy(),
-                               sim.se_after.iloc[-1] / np.sqrt([4.0, 64.0]))
-    assert t.power_rise.between(0, 1).all()
+    assert plan.true_places_gained == 5  # published: rank 6 in 2020, rank 1 in 2021
+    assert t.respondents_per_unit.iloc[1] > 2 * t.respondents_per_unit.iloc[0]
+    assert t.power.between(0, 1).all()
+    assert (t.df_after > 0).all()
     assert "SYNTHETIC" in repr(plan)

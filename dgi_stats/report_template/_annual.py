@@ -17,8 +17,9 @@ INTRO = """
 Quảng Ninh's District Governance Index (*Chỉ số hiệu quả quản trị cấp huyện*, DGI) scores the
 province's 13 district-level units on 8 dimensions, each out of 10, from a citizen survey; the total
 (out of 80) is their sum and the composite index is the total in % of 80. The published results are
-ranks ("1st of 13"). With 13 units a few hundred respondents each and scores crowded near the
-ceiling, a rank printed without its uncertainty misleads. This report gives, for @YEAR@:
+ranks ("1st of 13"). With 13 units, each scored from a few hundred respondents in a handful of
+communes, and scores crowded near the ceiling, a rank printed without its uncertainty misleads.
+This report gives, for @YEAR@:
 
 1. the published figures, with their sources, and the index arithmetic checked;
 2. the survey: sample per unit, weights before and after raking, effective sample sizes, item
@@ -28,7 +29,8 @@ ceiling, a rank printed without its uncertainty misleads. This report gives, for
    the probability of ranking 1st;
 5. the change on the year before (score changes and a rank-change test for every unit);
 6. how much the ranks depend on the equal weighting of the 8 dimensions (robustness);
-7. planning: the change a survey can detect, and the respondents per unit needed.
+7. planning: the change a survey can detect, and the sample per unit needed (communes, which set
+   the design's degrees of freedom, and respondents).
 
 Every number below is computed by a `dgi_stats` function: the notebook holds only narration and
 calls. Run it with `dgi-stats report @YEAR@` (HTML, `summary.json` and figures in
@@ -129,6 +131,15 @@ probabilities adjusted for unit nonresponse. Women and older adults answer more 
 so the weights are then **raked** to the population's adult counts by unit × sex × age group and by
 unit × ethnicity. Variances are by Taylor linearisation, with the raking taken into account (as in
 R's `survey` package), unless `variance` says otherwise.
+
+**What the confidence levels rest on.** Every confidence level and error rate in this report is
+approximate. It holds when the declared design is the one the sample was drawn with (strata,
+communes as primary sampling units, communes taken with certainty, sampling fractions) and when
+the weights capture nonresponse. Intervals and rank sets then use critical values from each unit's
+design degrees of freedom (the number of primary sampling units minus the number of strata), not
+normal ones; their coverage has been checked by simulation at 2, 5 and 10 degrees of freedom.
+Whether a unit's sample is adequate depends on its number of communes, which sets its degrees of
+freedom, not on its number of respondents; with 1 degree of freedom no error rate can be relied on.
 """
 
 DESIGN_CODE = """
@@ -144,6 +155,8 @@ SAMPLE_MD = """
 **Sample per unit.** Respondents, communes and villages. The weight totals before and after
 raking: after raking they equal the unit's adult population. Kish's effective sample size, which
 is smaller than the number of respondents because of unequal weights. The weighting design effect.
+The number of communes matters most: it sets the unit's design degrees of freedom, which limit how
+well its standard error is known, whatever the number of respondents.
 """
 
 SAMPLE_CODE = """
@@ -238,6 +251,8 @@ rule out (Mogstad, Romano, Shaikh & Wilhelm, 2024, *Review of Economic Studies*)
 - **Simultaneous** sets cover all the true ranks at once. Use them when you read the whole league
   table.
 
+Both levels are approximate, under the conditions stated in section 2.
+
 **Performance bands** group the units that the data can order. With joint confidence
 `confidence_level`, every unit of a band is better than every unit of the bands below it. Within a
 band no order is claimed. This is the grounded alternative to colour bands cut at quartiles of the
@@ -298,9 +313,12 @@ For every unit the test reports:
 - the score change with its confidence interval, and its p-value (Holm-adjusted across the 13
   units);
 - the ranks in the two years;
-- confidence bounds on the number of places gained. These are simultaneous for all units, so they
-  stay valid for "movers" that are picked after looking at the table. A rise is established only
-  when the lower bound is at least 1, and a fall only when the upper bound is at most −1.
+- a lower and an upper confidence bound on the number of places gained. Together they form an
+  interval at `confidence_level`, simultaneous for all units, so they stay valid for "movers" that
+  are picked after looking at the table: the probability of any false "rose" or "fell" claim in the
+  whole table is at most 1 − `confidence_level` (approximately, under the conditions of section 2).
+  A rise is established only when the lower bound is at least 1, and a fall only when the upper
+  bound is at most −1.
 """
 
 CHANGE_CODE = """
@@ -331,8 +349,9 @@ UONG_BI_MD = """
 
 The published claim is about one unit that was **named in advance**, so the test for a single unit
 applies. It has more power than the all-units test above. The three parts of the answer are the
-score change (with its confidence interval), the rank change (with a lower confidence bound on
-places gained) and, for context, the published ranks.
+score change (with its confidence interval), the rank change (with a one-sided lower confidence
+bound at `confidence_level` on places gained, which is not one end of an interval at that level)
+and, for context, the published ranks.
 """
 
 UONG_BI_CODE = """
@@ -357,8 +376,10 @@ The DGI adds its 8 dimensions with equal weights. Below, the ranks are computed 
 weighting schemes: factor-analysis weights, benefit-of-the-doubt (each unit's most favourable
 weights) and geometric aggregation. Then comes a joint **uncertainty analysis**, which draws the
 weights (±25 % noise around equal weights), the aggregation and the survey's sampling error together
-in one Monte Carlo. It gives each unit's median rank with a 5–95 % band. The Sobol sensitivity
-indices show which of these choices drives the rank shifts.
+in one Monte Carlo. It gives each unit's median rank with a 5–95 % band (the 5th to 95th
+percentiles of its rank over the runs: a descriptive band holding the middle 90 % of the runs, not
+a confidence set). The Sobol sensitivity indices show which of these choices drives the rank
+shifts.
 """
 
 SCENARIO_CODE = """
@@ -418,7 +439,8 @@ PLANNING_MD = """
 likely to be missed. The table gives the smallest true change that a test at level
 1 − `confidence_level` detects with 80 % power, if next year's survey has the same design as this
 one. It also gives the values for samples 2, 4 and 8 times as large (the same design with more
-communes, villages and respondents).
+communes, villages and respondents). More communes raise the design's degrees of freedom; more
+respondents in the same communes do not.
 """
 
 PLANNING_CODE = """
@@ -427,20 +449,22 @@ report.detectable_change_table(analysis.scores, confidence_level=confidence_leve
 """
 
 PLANNING_RISE_MD = """
-**The sample a rise like Uông Bí's needs.** How large must the survey be for the rank-change test
-to establish a rise of the published size (the published change of Uông Bí's total, which took it
-from 6th to 1st)? Both years are simulated with the other units' scores held fixed. The
-@PREV@ scores are the simulator's true scores for the synthetic survey, and the estimates for a
-survey file. The power is computed at the current sample size and at 4 and 16 times it.
+**The design a rise like Uông Bí's needs.** Could a survey establish a rise of the published size
+(the published change of Uông Bí's total, which took it from 6th to 1st)? Both years' SYNTHETIC
+surveys are simulated with every unit drawn afresh (no unit held at its true score), each with its
+own design standard errors and degrees of freedom, and the rank-change test is run on each pair.
+The power is the share of 300 pairs in which the rise is established, printed with its Monte Carlo
+standard error. This cell runs the current design; the grid of larger designs (more respondents
+per village, more communes per unit) is the documented command of the methodology page on power.
 """
 
 PLANNING_RISE_CODE = """
 rise = report.published_change("Uông Bí", year)
-rise_power = report.rank_rise_power(previous, unit="Uông Bí", delta=rise,
+rise_power = report.rank_rise_power(previous, analysis, unit="Uông Bí",
                                     confidence_level=confidence_level, rng=seeds["planning"])
-display(rise_power)
-Markdown(report.planning_statement(rise_power, unit="Uông Bí", delta=rise,
-                                   synthetic=previous.synthetic))
+display(rise_power.to_frame()[["respondents_per_unit", "df_after", "se_after", "power",
+                               "power_se", "power_rank", "power_score"]])
+Markdown(report.planning_statement(rise_power, delta=rise))
 """
 
 SUMMARY_MD = """

@@ -95,9 +95,9 @@ UA_MD = """
 ## 3. Rank bands when the weights vary (2016)
 
 The weights are drawn ±25 % around equal weights, and the aggregation is arithmetic or geometric.
-For every province this gives the median rank with its 5–95 % band. PAPI publishes no standard
-errors per province in this workbook, so this band shows the weighting choice alone, not the
-sampling error.
+For every province this gives the median rank with its 5–95 % band (the middle 90 % of the runs,
+a descriptive band, not a confidence set). PAPI publishes no standard errors per province in this
+workbook, so this band shows the weighting choice alone, not the sampling error.
 """
 
 UA_CODE = """
