@@ -1344,8 +1344,10 @@ def score(
     >>> df = pd.DataFrame({"district": np.repeat(["A", "B"], 40), "commune": np.repeat(np.arange(8), 10),
     ...                    "i1": rng.random(80), "i2": rng.random(80)})
     >>> s = score(SurveyDesign(df, strata="district", psu="commune"), TinySpec())
-    >>> list(s.measures), s.df.tolist()
+    >>> list(s.measures), s.meta["design_df"].tolist()
     (['i1', 'i2', 'total'], [3.0, 3.0])
+    >>> s.df_for("total").round(2).tolist()   # Satterthwaite: one stratum per unit, the same
+    [3.0, 3.0]
     """
     from dataclasses import replace
 

@@ -1728,27 +1728,47 @@ def detectable_change_table(
 ) -> pd.DataFrame:
     """The score change detectable next year with ``power``, for the current sample and larger ones.
 
-    Uses :func:`dgi_stats.ranks.detectable_change` (two-sided z test of the change between two
-    independent years) with both years' standard errors equal to this year's, divided by
-    ``sqrt(k)`` for a sample ``k`` times as large (the same design with ``k`` times as many
-    communes, villages and respondents, so that the design effect stays the same).
+    Uses :func:`dgi_stats.ranks.detectable_change`: a two-sided t test of the change between two
+    independent years, both years' standard errors equal to this year's and each unit's df the
+    Satterthwaite df of two such years. A sample ``k`` times as large means the same design with
+    ``k`` times as many communes (and villages and respondents): standard errors divided by
+    ``sqrt(k)`` (the design effect stays the same) and a unit's df ``k (ν + 1) − 1`` (k times as
+    many PSUs). More respondents in the same communes would lower the SEs far less and leave the
+    df unchanged.
 
     Returns
     -------
     pandas.DataFrame
-        One row per factor ``k``: ``respondents_per_unit`` (mean), and the detectable change of
-        ``measure`` for the median unit and for the least precise unit.
+        One row per factor ``k``: ``respondents_per_unit`` (mean), ``communes_per_unit`` (mean),
+        and the detectable change of ``measure`` for the median unit and for the least precise
+        unit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dgi_stats.scores import Scores
+    >>> s = Scores.from_estimates(pd.Series([70.0, 71.0], index=["a", "b"], name="total"),
+    ...                           pd.Series([0.5, 0.6], index=["a", "b"]), df=5)
+    >>> t = detectable_change_table(s, size_factors=(1, 4))
+    >>> bool(t.loc[4.0, "detectable_change_median_unit"] < t.loc[1.0, "detectable_change_median_unit"] / 2)
+    True
     """
     from dgi_stats.ranks import detectable_change
 
     se = scores.std_error[measure]
+    dfs = scores.df_for(measure)
+    nu = pd.Series(np.inf, index=se.index) if dfs is None else dfs.reindex(se.index)
     n = float(np.mean(np.asarray(scores.n, dtype=float))) if scores.n is not None else np.nan
     rows = {}
     for k in size_factors:
         scaled = se / np.sqrt(float(k))
-        mdc = detectable_change(scaled, scaled, power=power, alpha=1 - confidence_level)
+        nu_k = float(k) * (nu + 1.0) - 1.0
+        # two equal years: Welch-Satterthwaite df of the difference = 2 nu_k
+        mdc = detectable_change(scaled, scaled, power=power, alpha=1 - confidence_level,
+                                df=2.0 * nu_k)
         rows[float(k)] = {
             "respondents_per_unit": float(n) * float(k),
+            "df_per_unit_median": float(np.median(nu_k)),
             "detectable_change_median_unit": float(np.median(np.asarray(mdc, dtype=float))),
             "detectable_change_least_precise_unit": float(np.max(np.asarray(mdc, dtype=float))),
         }

@@ -138,7 +138,7 @@ def test_report_pipeline_matches_r_raked() -> None:
                                rtol=1e-7, atol=0)
     np.testing.assert_allclose(_table(res, "std_error", units, items), np.array(r["std_error"])[:, :3],
                                rtol=1e-7, atol=0)
-    df = a.scores.df.loc[units].to_numpy(dtype=float)
+    df = a.scores.meta["design_df"].loc[units].to_numpy(dtype=float)
     np.testing.assert_array_equal(df, np.array(ref["designs"]["raked"]["degf_by_unit"], dtype=float))
 
 

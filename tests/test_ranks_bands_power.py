@@ -203,3 +203,20 @@ def test_required_sample_size_through_simulator():
     assert t.power.between(0, 1).all()
     assert (t.df_after > 0).all()
     assert "SYNTHETIC" in repr(plan)
+
+
+@pytest.mark.parametrize("nu", [2, 5, 10, 30])
+def test_detectable_change_with_df_matches_statsmodels_power(nu):
+    """The t-based detectable change has power 0.8 by statsmodels' t-test power (noncentral t).
+
+    A one-sample t test with n = ν + 1 observations has df ν and noncentrality effect·sqrt(n);
+    so the detectable Δ/s = d gives statsmodels' power at effect d/sqrt(n).
+    """
+    from statsmodels.stats.power import TTestPower
+
+    d = detectable_change(1.0, 0.0, power=0.8, alpha=0.05, df=nu)  # s = 1: Δ = d
+    n = nu + 1
+    got = TTestPower().power(effect_size=d / np.sqrt(n), nobs=n, alpha=0.05,
+                             alternative="two-sided")
+    assert got == pytest.approx(0.8, abs=1e-6)
+    assert d > detectable_change(1.0, 0.0, power=0.8, alpha=0.05)  # wider than the z answer

@@ -65,7 +65,8 @@ def test_indicator_means_are_available_case_domain_means(survey):
             e = est.mean(survey, ind, domain=dom, na_rm=True)
             assert s.estimate.loc[unit, ind] == pytest.approx(e.estimate.iloc[0], rel=1e-13)
             assert s.std_error.loc[unit, ind] == pytest.approx(e.std_error.iloc[0], rel=1e-10)
-    assert (s.df == 4).all()
+    assert (s.df_frame == 4).all().all()
+    assert (s.meta["design_df"] == 4).all()
     assert s.n.tolist() == [60] * 4
     assert s.missing.loc["U0", "i1"] == int(data.loc[data["district"] == "U0", "i1"].isna().sum())
 
@@ -150,5 +151,9 @@ def test_bundled_2021_survey():
     np.testing.assert_allclose(s.estimate["composite"], s.estimate["total"] / 80 * 100, rtol=1e-12)
     assert int(s.n.sum()) == len(data)
     per_unit_psus = data.groupby("district")["commune_id"].nunique()
-    np.testing.assert_array_equal(s.df.to_numpy(), (per_unit_psus - 1).loc[s.units].to_numpy())
+    design_df = (per_unit_psus - 1).loc[s.units].to_numpy()
+    np.testing.assert_array_equal(s.meta["design_df"].to_numpy(), design_df)
+    # one stratum per unit: the Satterthwaite df of every measure is the design df
+    np.testing.assert_allclose(s.df_frame.to_numpy(), np.repeat(design_df[:, None], len(s.measures), 1),
+                               rtol=1e-12)
     assert (s.std_error["total"] > 0).all()

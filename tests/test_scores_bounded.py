@@ -175,7 +175,7 @@ def test_transform_none_is_the_old_interval(scores_2021):
     ci = scores_2021.confidence_interval(0.9, transform="none")
     est = scores_2021.estimate.stack().to_numpy()
     se = scores_2021.std_error.stack().to_numpy()
-    df = np.repeat(scores_2021.df.to_numpy(dtype=float), len(scores_2021.measures))
+    df = scores_2021.df_frame.to_numpy(dtype=float).ravel()
     q = stats.t.ppf(0.95, df)
     np.testing.assert_allclose(ci["ci_low"], est - q * se, rtol=1e-13)
     np.testing.assert_allclose(ci["ci_high"], est + q * se, rtol=1e-13)

@@ -31,7 +31,7 @@ from dgi_stats.exceptions import DGIError
 from dgi_stats.ranks._input import prepare
 from dgi_stats.ranks.change import rank_change_test
 from dgi_stats.ranks.confidence_sets import gaussian_draws
-from dgi_stats.scores import Scores
+from dgi_stats.scores import Scores, satterthwaite_df
 from dgi_stats.units import UNITS, match_unit
 
 UNIT_NAMES: tuple[str, ...] = tuple(u.name for u in UNITS)
@@ -69,6 +69,7 @@ def detectable_change(
     alpha: float = 0.05,
     alternative: str = "two-sided",
     measure: str = "total",
+    df: Any = None,
 ) -> pd.Series | float:
     r"""Minimum true score change detectable with the given power (two independent years).
 
@@ -85,6 +86,10 @@ def detectable_change(
         Two-sided z test, or one-sided for an increase. default: "two-sided".
     measure : str
         Measure of Scores inputs. default: "total".
+    df : float or pandas.Series, optional
+        Degrees of freedom of the change's t test (e.g. the Welch–Satterthwaite df of the two
+        years' design df; per unit as a Series). default: None — taken from the two Scores when
+        both are given (Satterthwaite), otherwise a normal (z) test.
 
     Returns
     -------
@@ -96,12 +101,17 @@ def detectable_change(
     With :math:`s = \sqrt{SE_1^2 + SE_2^2}`, solves
     :math:`\Phi(\Delta/s - z_{1-\alpha/2}) + \Phi(-\Delta/s - z_{1-\alpha/2}) = \text{power}`
     (two-sided; the second term is the negligible wrong-direction tail) or
-    :math:`\Phi(\Delta/s - z_{1-\alpha}) = \text{power}` (one-sided).
+    :math:`\Phi(\Delta/s - z_{1-\alpha}) = \text{power}` (one-sided). With ``df`` the same
+    equations with the noncentral t law: :math:`P(|T_{\nu,\Delta/s}| > t_{\nu,1-\alpha/2}) =
+    \text{power}` — with 10 df (two years of 5) the detectable change is about 11 % larger than
+    the normal approximation says.
 
     Examples
     --------
     >>> round(detectable_change(0.6, 0.6), 3)
     2.376
+    >>> round(detectable_change(0.6, 0.6, df=10), 3)
+    2.639
     """
     func = "detectable_change"
     power = check_probability(power, name="power", func=func)
@@ -111,6 +121,18 @@ def detectable_change(
         raise DGIError(msg)
     s1 = _se_of(se_before, measure, "se_before")
     s2 = _se_of(se_after, measure, "se_after")
+    if df is None and isinstance(se_before, Scores) and isinstance(se_after, Scores):
+        d1, d2 = se_before.df_for(measure), se_after.df_for(measure)
+        if d1 is not None and d2 is not None:
+            common = d1.index.intersection(d2.index, sort=False)
+            var1 = np.asarray(s1.reindex(common), dtype=float) ** 2  # type: ignore[union-attr]
+            var2 = np.asarray(s2.reindex(common), dtype=float) ** 2  # type: ignore[union-attr]
+            df = pd.Series(
+                satterthwaite_df(
+                    var1, d1.reindex(common).to_numpy(), var2, d2.reindex(common).to_numpy()
+                ),
+                index=common,
+            )
     if isinstance(s1, pd.Series) or isinstance(s2, pd.Series):
         a1 = s1 if isinstance(s1, pd.Series) else None
         a2 = s2 if isinstance(s2, pd.Series) else None
@@ -126,21 +148,52 @@ def detectable_change(
     if (~np.isfinite(s)).any() or (s < 0).any():
         msg = f"{func}: standard errors must be finite and non-negative."
         raise DGIError(msg)
-    if alternative == "greater":
-        k = stats.norm.ppf(1 - alpha) + stats.norm.ppf(power)
+    if df is None:
+        nu = np.full(s.shape, np.inf)
+    elif isinstance(df, pd.Series):
+        if index is None:
+            msg = f"The 'df' parameter of {func} is a Series but the standard errors are numbers."
+            raise DGIError(msg)
+        nu = df.reindex(index).to_numpy(dtype=float)
     else:
-        z = stats.norm.ppf(1 - alpha / 2)
-        if power <= alpha:
-            k = 0.0
-        else:
-            k = optimize.brentq(
-                lambda d: stats.norm.cdf(d - z) + stats.norm.cdf(-d - z) - power, 0.0, 50.0,
-                xtol=1e-12,
-            )
-    out = k * s
+        nu = np.full(s.shape, float(df))
+    if np.isnan(nu).any() or (nu <= 0).any():
+        msg = f"The 'df' parameter of {func} must be > 0 (numpy.inf for a z test) for every unit."
+        raise DGIError(msg)
+    out = np.array([_detectable_multiple(float(v), power, alpha, alternative) for v in nu]) * s
     if index is None:
         return float(out[0])
     return pd.Series(out, index=index, name="detectable_change")
+
+
+def _detectable_multiple(nu: float, power: float, alpha: float, alternative: str) -> float:
+    """Δ/s reached with ``power`` by a z (ν = inf) or t(ν) test at level ``alpha``."""
+    if np.isinf(nu):
+        if alternative == "greater":
+            return float(stats.norm.ppf(1 - alpha) + stats.norm.ppf(power))
+        z = stats.norm.ppf(1 - alpha / 2)
+        if power <= alpha:
+            return 0.0
+        return float(optimize.brentq(
+            lambda d: stats.norm.cdf(d - z) + stats.norm.cdf(-d - z) - power, 0.0, 50.0,
+            xtol=1e-12,
+        ))
+    if alternative == "greater":
+        q = stats.t.ppf(1 - alpha, nu)
+        return float(optimize.brentq(
+            lambda d: np.nan_to_num(stats.nct.sf(q, nu, d), nan=1.0) - power, 0.0, 40.0,
+            xtol=1e-10,
+        ))
+    q = stats.t.ppf(1 - alpha / 2, nu)
+    if power <= alpha:
+        return 0.0
+    return float(optimize.brentq(
+        # far in the tail scipy's noncentral t returns NaN: there the power is 1 and the
+        # wrong-direction tail 0
+        lambda d: np.nan_to_num(stats.nct.sf(q, nu, d), nan=1.0)
+        + np.nan_to_num(stats.nct.cdf(-q, nu, d), nan=0.0) - power,
+        0.0, 40.0, xtol=1e-10,
+    ))
 
 
 def _tested_pairs(
