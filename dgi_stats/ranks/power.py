@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from dgi_stats._draws import chi_scales
 from dgi_stats._results import Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import FloatArray
@@ -202,16 +203,30 @@ def _tested_pairs(
     units: pd.Index,
     name: str,
     coverage: float,
+    dfs: Sequence[FloatArray] | None = None,
+    gen: np.random.Generator | None = None,
 ) -> Iterator[pd.Series]:
     """The rank-change test of unit ``name`` on each simulated pair of years: its table row.
 
-    The covariances are the simulation's own, known without error (df = inf).
+    Without ``dfs`` the covariances are the simulation's own, known without error (df = inf).
+    With ``dfs`` (per unit, each year) every simulated survey also draws its own variance
+    estimates, ``Σ_uu χ²_ν/ν`` per unit (units independent), and the test runs on them with
+    those df, as it would on a real survey.
     """
     for e1, e2 in pairs:
+        ins: list[tuple[FloatArray, Any]]
+        if dfs is None:
+            ins = [(covs[0], np.inf), (covs[1], np.inf)]
+        else:
+            assert gen is not None
+            ins = []
+            for c, d in zip(covs, dfs):
+                scale = chi_scales(d, 1, gen)[0] ** 2
+                ins.append((np.diag(np.diag(c) * scale), d))
         res = rank_change_test(
-            (pd.Series(e1, index=units), covs[0], np.inf),
-            (pd.Series(e2, index=units), covs[1], np.inf),
-            unit=name, coverage=coverage,
+            (pd.Series(e1, index=units), ins[0][0], ins[0][1]),
+            (pd.Series(e2, index=units), ins[1][0], ins[1][1]),
+            unit=name, coverage=coverage, n_resamples=2000, rng=gen,
         )
         yield res.table.iloc[0]
 
@@ -263,14 +278,19 @@ def rank_set_change_probability(
     coverage: float = 0.95,
     n_sims: int = 200,
     measure: str = "total",
+    df: Any = None,
     rng: RNGLike = None,
 ) -> RankChangePower:
     """Probability that a true change of Δ points in one unit moves its rank sets and rank-change test.
 
     The year-1 truth is ``estimates``; the year-2 truth adds ``delta`` to ``unit`` only. Both years'
     estimates are drawn from N(truth, cov) (independent years; ``cov_after`` defaults to ``cov``),
-    and :func:`~dgi_stats.ranks.rank_change_test` (exact, the unit named in advance) is run on
-    each draw.
+    and :func:`~dgi_stats.ranks.rank_change_test` (the unit named in advance) is run on each draw.
+    With design df (from a Scores, or ``df``) each simulated survey also draws its own variance
+    estimates (scaled chi-square with the unit's df; units independent) and the test uses them
+    with those df, as on a real survey; ``df=numpy.inf`` treats the covariance as known (a
+    cheaper, optimistic answer). For the full design-based answer, simulate the surveys:
+    :func:`required_sample_size`.
 
     Parameters
     ----------
@@ -290,6 +310,9 @@ def rank_set_change_probability(
         Simulated pairs of surveys per Δ. default: 200.
     measure : str
         default: "total".
+    df : float, Series or array-like, optional
+        Degrees of freedom per unit of both years' variance estimates. default: None — from the
+        Scores; required for bare estimates (``numpy.inf``: covariance known).
     rng : int, Generator or None
         default: None.
 
@@ -302,17 +325,16 @@ def rank_set_change_probability(
     >>> import numpy as np, pandas as pd
     >>> est = pd.Series([70.0, 71.0, 72.0, 73.0, 74.0], index=list("abcde"))
     >>> res = rank_set_change_probability(est, np.diag([0.04] * 5), unit="a", delta=[0.0, 6.0],
-    ...                                   n_sims=10, rng=20240101)
+    ...                                   df=np.inf, n_sims=10, rng=20240101)
     >>> res.table["power_rise"].tolist()
     [0.0, 1.0]
     """
     func = "rank_set_change_probability"
     coverage = check_probability(coverage, name="coverage", func=func)
     n_sims = check_positive_int(n_sims, name="n_sims", func=func)
-    # the covariances are the simulation's truth, known without error (df = inf)
-    data = prepare(estimates, cov, func=func, measure=measure, df=np.inf)
+    data = prepare(estimates, cov, func=func, measure=measure, df=df)
     cov2 = data.cov if cov_after is None else prepare(
-        pd.Series(data.theta, index=data.units), cov_after, func=func, df=np.inf
+        pd.Series(data.theta, index=data.units), cov_after, func=func, df=data.df
     ).cov
     name = match_unit(str(unit), units=[str(u) for u in data.units])
     j = [str(u) for u in data.units].index(name)
@@ -321,18 +343,18 @@ def rank_set_change_probability(
     state = generator_state(gen)
     deltas = np.atleast_1d(np.asarray(delta, dtype=float))
     rows = []
-    zq = stats.norm.ppf(0.5 + coverage / 2)
     for d in deltas:
         truth2 = data.theta.copy()
         truth2[j] += d
         e1 = data.theta + gaussian_draws(data.cov, n_sims, gen)
         e2 = truth2 + gaussian_draws(cov2, n_sims, gen)
         rise = moved = disjoint = score = 0
-        for t in _tested_pairs(zip(e1, e2), (data.cov, cov2), data.units, name, coverage):
+        dfs = [data.df, data.df] if data.studentised else None
+        for t in _tested_pairs(zip(e1, e2), (data.cov, cov2), data.units, name, coverage, dfs, gen):
             rise += int(t.places_gained_lower >= 1)
             moved += int(t.lower_after < t.lower_before or t.upper_after < t.upper_before)
             disjoint += int(t.upper_after < t.lower_before)
-            score += int(abs(t.z) > zq)
+            score += int(t.score_change_pvalue < 1 - coverage)  # t test with its df
         r1 = 1 + int((data.theta > data.theta[j]).sum())
         r2 = 1 + int((truth2 > truth2[j]).sum())
         k = float(n_sims)

@@ -125,9 +125,14 @@ report.published_arithmetic(year)
 DESIGN_MD = """
 ## 2. Data and design
 
-The survey is analysed as a stratified two-stage sample: each unit is a stratum, communes are the
-primary sampling units and villages the second stage. The weights are the inverse inclusion
-probabilities adjusted for unit nonresponse. Women and older adults answer more often than others,
+The survey is analysed as it was drawn: each unit is a stratum whose communes were selected with
+probability proportional to size, villages within communes, adults within villages. A commune
+selected with certainty (a large commune of a small unit) is not a sample of communes: it is made a
+stratum of its own whose villages are the primary sampling units, and the finite population
+corrections come from the frame (communes per unit, villages per commune, adults per village), as
+R's `survey` package recommends. A survey file without the frame columns is analysed with
+communes drawn with replacement, which overstates the standard errors. The weights are the inverse
+inclusion probabilities adjusted for unit nonresponse. Women and older adults answer more often than others,
 so the weights are then **raked** to the population's adult counts by unit × sex × age group and by
 unit × ethnicity. Variances are by Taylor linearisation, with the raking taken into account (as in
 R's `survey` package), unless `variance` says otherwise.
@@ -187,8 +192,11 @@ RESULTS_MD = """
 ## 3. Results: scores with confidence intervals
 
 Every dimension (0–10), the total (0–80) and the composite (%) per unit. Each is given as the
-estimate with its confidence interval (`confidence_level`, t with the design's degrees of
-freedom).
+estimate with its confidence interval (`confidence_level`). Intervals use t quantiles with each
+estimate's effective degrees of freedom (Satterthwaite's, across the strata of the unit: below
+the number of communes minus one when one stratum carries most of the variance), and are
+computed on the logit of the score's position in its scale and mapped back, so that they stay
+inside 0–10, 0–80 and 0–100 (near the ceiling they are asymmetric).
 """
 
 RESULTS_CODE = """
