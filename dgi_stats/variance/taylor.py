@@ -11,6 +11,7 @@ Lonely PSUs follow R's ``survey.lonely.psu`` and ``survey.adjust.domain.lonely``
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -112,6 +113,57 @@ def _crossprod(zc: np.ndarray, scale: np.ndarray) -> np.ndarray:
     return (zc * scale[:, None]).T @ zc
 
 
+@dataclass(frozen=True)
+class _Stage:
+    """One stage of the variance: centred totals, their weights, and the groups they vary within."""
+
+    zc: np.ndarray  # centred totals (units x K)
+    weight: np.ndarray  # per-unit multiplier: V_stage = (zc * weight).T @ zc
+    group: np.ndarray  # group (stratum; PSU at stage 2) of every unit
+    n_units: np.ndarray  # units per group
+    n_strat: np.ndarray
+    n_ok: np.ndarray
+
+
+def _stages(
+    design: SurveyDesign,
+    zp: np.ndarray,
+    zs: np.ndarray | None,
+    psu_present: np.ndarray | None,
+    ssu_present: np.ndarray | None,
+) -> list[_Stage]:
+    """The first stage (PSUs within strata) and, with a two-stage fpc, the second (SSUs within PSUs).
+
+    R's ``svyrecvar``: ``V = V_1 + Σ_PSU (n_h / N_h) V_2(PSU)``.
+    """
+    zp = np.asarray(zp, dtype=float)
+    stage1_pop = design.fpc[0]
+    zc, scale, n_strat, n_ok = _onestage(
+        zp, design.psu_stratum, design.n_psu_stratum, stage1_pop, psu_present,
+        lonely=design.lonely_psu, adjust_domain=design.adjust_domain_lonely, stage=1,
+        stratum_labels=design.strata_labels, unit_labels=design.psu_labels,
+    )
+    out = [_Stage(zc, scale, design.psu_stratum, design.n_psu_stratum, n_strat, n_ok)]
+    if (
+        zs is not None
+        and design.ssu is not None
+        and stage1_pop is not None
+        and not design.ultimate_cluster
+    ):
+        assert design.ssu_psu is not None
+        assert design.n_ssu_psu is not None
+        frac1 = design.n_psu_stratum / stage1_pop  # n_h / N_h per stratum
+        zc2, scale2, n2, ok2 = _onestage(
+            np.asarray(zs, dtype=float), design.ssu_psu, design.n_ssu_psu, design.fpc[1],
+            ssu_present, lonely=design.lonely_psu, adjust_domain=design.adjust_domain_lonely,
+            stage=2, stratum_labels=design.psu_labels,
+            unit_labels=np.arange(len(design.ssu_psu)),
+        )
+        w2 = scale2 * frac1[design.psu_stratum[design.ssu_psu]]
+        out.append(_Stage(zc2, w2, design.ssu_psu, design.n_ssu_psu, n2, ok2))
+    return out
+
+
 def taylor_variance(
     design: SurveyDesign,
     zp: np.ndarray,
@@ -149,77 +201,17 @@ def taylor_variance(
     >>> round(float(taylor_variance(d, z)[0, 0]), 6)
     0.777778
     """
-    zp = np.asarray(zp, dtype=float)
-    stage1_pop = design.fpc[0]
-    zc, scale, n_strat, n_ok = _onestage(
-        zp,
-        design.psu_stratum,
-        design.n_psu_stratum,
-        stage1_pop,
-        psu_present,
-        lonely=design.lonely_psu,
-        adjust_domain=design.adjust_domain_lonely,
-        stage=1,
-        stratum_labels=design.strata_labels,
-        unit_labels=design.psu_labels,
-    )
-    v = _crossprod(zc, scale)
+    stages = _stages(design, zp, zs, psu_present, ssu_present)
+    first = stages[0]
+    v = _crossprod(first.zc, first.weight)
     if design.lonely_psu == "average":
         # R: sum over strata with a variance x #strata / #strata-with-variance (NaN if none)
         with np.errstate(divide="ignore", invalid="ignore"):
-            mult = np.where(n_strat > 0, n_strat / n_ok, 1.0)
+            mult = np.where(first.n_strat > 0, first.n_strat / first.n_ok, 1.0)
             v = v * np.sqrt(np.outer(mult, mult))
-    if (
-        zs is not None
-        and design.ssu is not None
-        and stage1_pop is not None
-        and not design.ultimate_cluster
-    ):
-        assert design.ssu_psu is not None
-        assert design.n_ssu_psu is not None
-        frac1 = design.n_psu_stratum / stage1_pop  # n_h / N_h per stratum
-        zc2, scale2, _, _ = _onestage(
-            np.asarray(zs, dtype=float),
-            design.ssu_psu,
-            design.n_ssu_psu,
-            design.fpc[1],
-            ssu_present,
-            lonely=design.lonely_psu,
-            adjust_domain=design.adjust_domain_lonely,
-            stage=2,
-            stratum_labels=design.psu_labels,
-            unit_labels=np.arange(len(design.ssu_psu)),
-        )
-        w2 = scale2 * frac1[design.psu_stratum[design.ssu_psu]]
-        v = v + _crossprod(zc2, w2)
+    for st in stages[1:]:
+        v = v + _crossprod(st.zc, st.weight)
     return v
-
-
-def _components(
-    z: np.ndarray,
-    unit_group: np.ndarray,
-    n_units: np.ndarray,
-    pop: np.ndarray | None,
-    present: np.ndarray | None,
-    design: SurveyDesign,
-    stage: int,
-    labels: np.ndarray,
-    unit_labels: np.ndarray,
-    extra: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Variance contribution of every group (stratum, or PSU at stage 2) and its df."""
-    zc, scale, _, _ = _onestage(
-        z, unit_group, n_units, pop, present, lonely=design.lonely_psu,
-        adjust_domain=design.adjust_domain_lonely, stage=stage, stratum_labels=labels,
-        unit_labels=unit_labels,
-    )
-    sc = np.asarray(scale, dtype=float)
-    if sc.ndim == 1:
-        sc = sc[:, None]
-    if extra is not None:
-        sc = sc * extra[:, None]
-    v = _group_sum(unit_group, zc * zc * sc, n_units.shape[0])
-    return v, np.maximum(n_units - 1, 0).astype(float)
 
 
 def effective_df(
@@ -266,29 +258,12 @@ def effective_df(
     >>> round(float(effective_df(d, z)[0]), 2)   # stratum 2 dominates: close to its 2 df
     2.04
     """
-    zp = np.asarray(zp, dtype=float)
-    stage1_pop = design.fpc[0]
-    v, d = _components(
-        zp, design.psu_stratum, design.n_psu_stratum, stage1_pop, psu_present, design, 1,
-        design.strata_labels, design.psu_labels,
-    )
-    comps, dfs = [v], [d]
-    if (
-        zs is not None
-        and design.ssu is not None
-        and stage1_pop is not None
-        and not design.ultimate_cluster
-    ):
-        assert design.ssu_psu is not None
-        assert design.n_ssu_psu is not None
-        frac1 = design.n_psu_stratum / stage1_pop
-        v2, d2 = _components(
-            np.asarray(zs, dtype=float), design.ssu_psu, design.n_ssu_psu, design.fpc[1],
-            ssu_present, design, 2, design.psu_labels, np.arange(len(design.ssu_psu)),
-            extra=frac1[design.psu_stratum[design.ssu_psu]],
-        )
-        comps.append(v2)
-        dfs.append(d2)
+    comps, dfs = [], []
+    for st in _stages(design, zp, zs, psu_present, ssu_present):
+        w = np.asarray(st.weight, dtype=float)
+        w = w[:, None] if w.ndim == 1 else w
+        comps.append(_group_sum(st.group, st.zc * st.zc * w, st.n_units.shape[0]))
+        dfs.append(np.maximum(st.n_units - 1, 0).astype(float))
     v_all = np.vstack(comps)
     d_all = np.concatenate(dfs)[:, None]
     use = (d_all > 0) & (v_all > 0)
