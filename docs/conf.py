@@ -40,6 +40,8 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # MathJax shipped with the docs (from the package), so the formulas render offline
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinxcontrib.bibtex",
     "dgi_docstrings",  # docs/_ext: |x| (absolute value) in docstrings is not a substitution
