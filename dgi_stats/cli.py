@@ -2,10 +2,13 @@
 
 Subcommands
 -----------
-``dgi-stats report YEAR [--data PATH] [--margins PATH] [--out DIR]``
+``dgi-stats report YEAR [--data PATH] [--margins PATH] [--previous-data PATH] [--out DIR]``
     Run the annual report notebook of YEAR (on the bundled SYNTHETIC survey unless ``--data`` is
     given), write the executed notebook, an HTML report, ``summary.json`` and the figures to DIR
-    (default ``reports/YEAR``), and print where they are.
+    (default ``reports/YEAR``), and print where they are. With ``--data``, the change on the year
+    before needs that year's file (``--previous-data``); without it the report has no change
+    section (a survey file is never compared with the bundled SYNTHETIC survey). A failed run
+    keeps the executed notebook as ``DIR/failed_dgi_report_YEAR.ipynb``.
 ``dgi-stats validate FILE --year YEAR``
     Check a survey file against YEAR's index specification (columns and answer codes).
 
@@ -71,8 +74,10 @@ def make_parser() -> argparse.ArgumentParser:
     rep.add_argument("--margins", metavar="PATH",
                      help="adult counts by district, sex, age_group, ethnicity for raking")
     rep.add_argument("--previous-data", metavar="PATH",
-                     help="survey file of the year before (change section)")
-    rep.add_argument("--previous-margins", metavar="PATH", help="margins of the year before")
+                     help="survey file of the year before, for the change section (needs --data; "
+                          "with --data but without it, the report has no change section)")
+    rep.add_argument("--previous-margins", metavar="PATH",
+                     help="margins of the year before (with --previous-data)")
     rep.add_argument("--out", metavar="DIR", help="output folder (default: reports/YEAR)")
     rep.add_argument("--variance", choices=("taylor", "jkn", "bootstrap"), default="taylor",
                      help="variance method (default: taylor linearisation)")
@@ -149,6 +154,8 @@ def _report(args: argparse.Namespace) -> int:
     lines.append(f"  figures:           {shown / 'figures'}/ ({n_fig} figures, PNG and SVG)")
     if args.data is None:
         lines.append("  (bundled SYNTHETIC survey: not the DGI's microdata; see the report's banner)")
+    elif args.previous_data is None and "previous_survey" in result.summary.get("inputs", {}):
+        lines.append(f"  (no --previous-data: the report has no change on {args.year - 1})")
     print("\n".join(lines))
     return EXIT_OK
 

@@ -654,6 +654,40 @@ def _finish(
     )
 
 
+def _domain_name(labels: pd.Index, d: int) -> str:
+    label = labels[d]
+    return repr(tuple(label) if isinstance(label, tuple) else label)
+
+
+def _check_zero_weights(
+    design: SurveyDesign, codes: np.ndarray, labels: pd.Index, by_cols: list[str], func: str
+) -> None:
+    """Refuse a domain whose rows all have zero weight: its mean would be 0/0 (NaN with 0 df).
+
+    R's ``svyby`` returns NaN there without a word; a zero-weight unit is almost always a data
+    error (the wrong weight column, or a nonresponse adjustment that zeroed the unit), so say so.
+    """
+    keep = codes >= 0
+    n_dom = len(labels)
+    rows = np.bincount(codes[keep], minlength=n_dom)
+    wsum = np.bincount(codes[keep], weights=np.abs(design.weights[keep]), minlength=n_dom)
+    bad = np.flatnonzero((rows > 0) & (wsum == 0))
+    if not bad.size:
+        return
+    if by_cols:
+        names = ", ".join(_domain_name(labels, int(d)) for d in bad)
+        where = f"every respondent of {names} ({', '.join(by_cols)}) has weight 0"
+    else:
+        where = "every respondent in the domain has weight 0"
+    msg = (
+        f"{func}: {where}, so the weighted mean is 0/0 (no estimate, 0 degrees of freedom). "
+        "Check the weight column (the wrong column, or a nonresponse adjustment that zeroed "
+        "the unit?), give those respondents their positive weights, or leave the unit out by "
+        "dropping its rows before building the design."
+    )
+    raise DGIError(msg)
+
+
 def _prepare(
     design: SurveyDesign,
     variables: str | Sequence[str],
@@ -724,7 +758,9 @@ def mean(
     Raises
     ------
     DGIError
-        Unknown or non-numeric variable, missing values without ``na_rm``, an empty domain.
+        Unknown or non-numeric variable, missing values without ``na_rm``, an empty domain, or a
+        domain (a ``by`` group) whose respondents all have weight 0 (the message names it; R
+        returns NaN with 0 df there).
 
     Examples
     --------
@@ -739,6 +775,7 @@ def mean(
     names, y, mask, codes, labels, by_cols, base = _prepare(
         design, variables, by, domain, na_rm, "mean"
     )
+    _check_zero_weights(design, codes, labels, by_cols, "mean")
     lin = _engine(design, y, None, mask, codes, len(labels), "mean", want_svyvar=bool(deff))
     dv = None
     if deff:
@@ -1329,6 +1366,13 @@ def score(
         measure) from ``spec.measure_bounds()`` when the spec has it (an :class:`IndexSpec` does),
         so that intervals stay inside the scale.
 
+    Raises
+    ------
+    DGIError
+        A unit whose respondents all have weight 0 (or whose respondents answering an indicator
+        all have weight 0): the message names the unit; R's ``svyby`` would return NaN with 0 df.
+        A unit where nobody answered an indicator.
+
     Examples
     --------
     A two-indicator index (one dimension = 5 x (i1 + i2)) on a SYNTHETIC survey:
@@ -1368,7 +1412,8 @@ def score(
         j = int(np.flatnonzero(~avail.all(axis=0))[0])
         msg = f"score: indicator {ind_ids[j]!r} has missing scores; pass na_rm=True (available cases)."
         raise DGIError(msg)
-    codes, labels, _ = _by_codes(design, by, "score")
+    codes, labels, by_cols = _by_codes(design, by, "score")
+    _check_zero_weights(design, codes, labels, by_cols, "score")
     n_dom, k = len(labels), len(ind_ids)
     lin = _engine(design, y, None, avail, codes, n_dom, "mean", check_empty=False)
     # respondents with an answer (lin.nobs counts those with a non-zero weight)
@@ -1380,6 +1425,15 @@ def score(
     if (n_ans == 0).any():
         d, j = (int(v[0]) for v in np.nonzero(n_ans == 0))
         msg = f"score: nobody in unit {labels[d]!r} answered indicator {ind_ids[j]!r}; its mean is undefined."
+        raise DGIError(msg)
+    zero = (lin.tx.reshape(n_dom, k) == 0) & (n_ans > 0)
+    if zero.any():
+        d, j = (int(v[0]) for v in np.nonzero(zero))
+        msg = (
+            f"score: every respondent of unit {labels[d]!r} who answered indicator "
+            f"{ind_ids[j]!r} has weight 0, so its mean is 0/0 (no estimate). Check the weight "
+            "column, or give those respondents their positive weights."
+        )
         raise DGIError(msg)
     units = pd.Index(labels, name="unit")
     indicators = pd.Index(ind_ids, name="measure")

@@ -12,7 +12,8 @@
    inside a temporary folder created beside the output folder;
 4. render HTML with nbconvert, input cells hidden, figures embedded;
 5. only when everything succeeded, move the folder into place. On any failure the temporary folder
-   is removed and the output folder is left as it was: nothing half-written.
+   is removed and the output folder is left as it was: nothing half-written. A notebook that fails
+   is kept as ``failed_dgi_report_<year>.ipynb`` in the output folder (the error is in its cell).
 
 The output folder holds the executed notebook, the HTML report, ``summary.json`` (the headline
 numbers, identical on every run with the same seed) and ``figures/*.png`` / ``*.svg``.
@@ -301,14 +302,33 @@ def _kernel_for_this_python() -> Iterator[str]:
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def _one_line(text: str, limit: int = 300) -> str:
+def _one_line(text: str, limit: int | None = 300, *, more: str = "") -> str:
+    """``text`` on one line without terminal colours; beyond ``limit`` characters it is cut with
+    an explicit marker saying how much was left out (and ``more``: where to read it all)."""
     flat = " ".join(_ANSI.sub("", str(text)).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    if limit is None or len(flat) <= limit:
+        return flat
+    where = f"; {more}" if more else ""
+    return f"{flat[:limit]} … [{len(flat) - limit} more characters{where}]"
+
+
+#: Name of the executed notebook kept in the output folder when a report fails.
+FAILED_PREFIX = "failed_"
+#: Characters of a failing cell's error message quoted in full before it is cut.
+_ERROR_CHARS = 4000
 
 
 def _execute(
-    notebook: Any, out_nb: Path, parameters: dict[str, Any], workdir: Path, *, progress_bar: bool
+    notebook: Any,
+    out_nb: Path,
+    parameters: dict[str, Any],
+    workdir: Path,
+    *,
+    progress_bar: bool,
+    failed_copy: Path | None = None,
 ) -> None:
+    """Run ``notebook`` into ``out_nb``; on a failing cell, keep the executed notebook (with the
+    error) as ``failed_copy`` and raise a ReportError naming the cell and its own exception."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -325,13 +345,19 @@ def _execute(
                 execution_timeout=1800,
             )
         except PapermillExecutionError as exc:
-            kept = Path(tempfile.gettempdir()) / f"{out_nb.stem}.failed.ipynb"
-            with contextlib.suppress(OSError):
-                shutil.copyfile(out_nb, kept)
-            msg = (
-                f"the report notebook failed in cell [{exc.exec_count}]: {exc.ename}: "
-                f"{_one_line(exc.evalue, 200)} (executed notebook kept at {kept})"
+            kept: Path | None = failed_copy
+            if kept is not None:
+                try:
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(out_nb, kept)
+                except OSError:
+                    kept = None
+            where = (
+                f"the executed notebook, with the error, is {kept}" if kept is not None
+                else "the executed notebook could not be kept"
             )
+            error = _one_line(exc.evalue, _ERROR_CHARS, more=f"see {kept}" if kept else "")
+            msg = f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: {error} ({where})"
             raise ReportError(msg) from None
     # the executed notebook names the standard kernel, so it opens anywhere
     import nbformat
@@ -356,7 +382,12 @@ def _prepare_target(out: Path) -> None:
         if not out.is_dir():
             msg = f"output path {str(out)!r} exists and is not a folder; choose another --out."
             raise ReportError(msg)
-        if any(out.iterdir()) and not (out / SUMMARY_FILE).is_file():
+        # a notebook kept from a failed run does not make the folder foreign
+        others = [
+            p for p in out.iterdir()
+            if not (p.name.startswith(FAILED_PREFIX) and p.suffix == ".ipynb")
+        ]
+        if others and not (out / SUMMARY_FILE).is_file():
             msg = (
                 f"output folder {str(out)!r} is not empty and holds no previous report; choose "
                 "another --out (a previous report folder is replaced)."
@@ -411,7 +442,10 @@ def run_report(
         Population counts for raking (see :func:`read_margins`). default: None (the bundled margins
         with the bundled data; no raking with a survey file).
     previous_data_path, previous_margins_path : str or Path, optional
-        The same for the year before (change section). default: None (bundled SYNTHETIC).
+        The same for the year before (change section). default: None — with the bundled survey,
+        the bundled SYNTHETIC survey of the year before; with a ``data_path``, no previous year
+        (the change section says so: a survey file is never compared with the bundled SYNTHETIC
+        survey). See :func:`previous_inputs`.
     output_dir : str or Path, optional
         Report folder. default: ``reports/<year>`` in the current folder. A previous report there
         is replaced; any other non-empty folder is refused.
@@ -440,10 +474,12 @@ def run_report(
     ------
     DGIError
         Bad input (unknown year, missing or unreadable file, columns that do not match the spec,
-        bad parameters), checked before anything runs.
+        bad parameters, previous-year files that would mix a survey file with the bundled
+        SYNTHETIC survey), checked before anything runs.
     ReportError
-        The notebook failed or the output folder cannot be used. Nothing is left in
-        ``output_dir``.
+        The notebook failed (the message names the cell and its exception; the executed notebook
+        with the error is kept as ``output_dir/failed_dgi_report_<year>.ipynb``, and a previous
+        report there is left as it was) or the output folder cannot be used.
 
     Examples
     --------
@@ -463,11 +499,10 @@ def run_report(
     data, margins = _check_inputs(year, data_path, margins_path)
     prev_data: Path | None = None
     prev_margins: Path | None = None
-    if previous_data_path is not None or previous_margins_path is not None:
-        if year - 1 not in _years():
-            msg = f"previous-year files were given, but {year - 1} has no DGI specification."
-            raise DGIError(msg)
-        prev_data, prev_margins = _check_inputs(year - 1, previous_data_path, previous_margins_path)
+    prev = previous_inputs(year, data_path=data_path, previous_data_path=previous_data_path,
+                           previous_margins_path=previous_margins_path)
+    if prev is not None:
+        prev_data, prev_margins = _check_inputs(year - 1, prev["data_path"], prev["margins_path"])
     if notebook is not None:
         nb_path = Path(notebook)
         if not nb_path.is_file():
@@ -501,7 +536,8 @@ def run_report(
             "seed": int(seed),
         }
         say(f"running the {year} report notebook (about a minute; progress per cell with --progress)")
-        _execute(source, tmp / f"{name}.ipynb", params, tmp, progress_bar=progress_bar)
+        _execute(source, tmp / f"{name}.ipynb", params, tmp, progress_bar=progress_bar,
+                 failed_copy=out / f"{FAILED_PREFIX}{name}.ipynb")
         if not (tmp / SUMMARY_FILE).is_file():
             msg = f"the report notebook ran but wrote no {SUMMARY_FILE}; is it a dgi_stats report?"
             raise ReportError(msg)
@@ -1013,6 +1049,141 @@ def analyse_survey(
     )
 
 
+def previous_inputs(
+    year: int,
+    *,
+    data_path: str | Path | None = None,
+    previous_data_path: str | Path | None = None,
+    previous_margins_path: str | Path | None = None,
+) -> dict[str, Path | None] | None:
+    """The survey a report of ``year`` compares with (change section), or None when there is none.
+
+    The rule never mixes a survey file with the bundled SYNTHETIC survey:
+
+    - the bundled survey (``data_path`` None): the bundled SYNTHETIC survey of ``year - 1``
+      (its bundled margins unless ``previous_margins_path``);
+    - a survey file (``data_path`` given): ``previous_data_path`` (and ``previous_margins_path``)
+      when given; without it there is **no previous year**;
+    - the first year of the series: no previous year.
+
+    Returns
+    -------
+    dict or None
+        ``{"data_path": ..., "margins_path": ...}`` (None: bundled), or None (no previous year).
+
+    Raises
+    ------
+    DGIError
+        Previous-year files for a year whose year before has no specification; a previous-year
+        survey file with the bundled survey (``data_path`` None); previous-year margins without
+        the previous-year survey file when ``data_path`` is given.
+
+    Examples
+    --------
+    >>> previous_inputs(2021)
+    {'data_path': None, 'margins_path': None}
+    >>> previous_inputs(2021, data_path="survey_2021.csv") is None
+    True
+    >>> previous_inputs(2020) is None
+    True
+    """
+    year = _check_year(year)
+    given = previous_data_path is not None or previous_margins_path is not None
+    if year - 1 not in _years():
+        if given:
+            msg = f"previous-year files were given, but {year - 1} has no DGI specification."
+            raise DGIError(msg)
+        return None
+    if data_path is None and previous_data_path is not None:
+        msg = (
+            f"a {year - 1} survey file (previous_data_path / --previous-data) was given without a "
+            f"{year} survey file (data_path / --data): the report would compare your "
+            f"{year - 1} survey with the bundled SYNTHETIC {year} survey. Give the {year} survey "
+            "file as well."
+        )
+        raise DGIError(msg)
+    if data_path is not None and previous_data_path is None:
+        if previous_margins_path is not None:
+            msg = (
+                f"{year - 1} margins (previous_margins_path / --previous-margins) were given "
+                f"without the {year - 1} survey file: give it with previous_data_path / "
+                "--previous-data."
+            )
+            raise DGIError(msg)
+        return None
+    return {
+        "data_path": None if previous_data_path is None else Path(previous_data_path),
+        "margins_path": None if previous_margins_path is None else Path(previous_margins_path),
+    }
+
+
+def previous_survey(
+    year: int,
+    *,
+    data_path: str | Path | None = None,
+    previous_data_path: str | Path | None = None,
+    previous_margins_path: str | Path | None = None,
+    variance: str = "taylor",
+    n_replicates: int = 200,
+    rng: Any = None,
+) -> SurveyAnalysis | None:
+    """The survey of ``year - 1`` through :func:`analyse_survey`, chosen by
+    :func:`previous_inputs`; None when there is no previous year (then nothing is read)."""
+    prev = previous_inputs(year, data_path=data_path, previous_data_path=previous_data_path,
+                           previous_margins_path=previous_margins_path)
+    if prev is None:
+        return None
+    return analyse_survey(
+        year - 1, data_path=prev["data_path"], margins_path=prev["margins_path"],
+        variance=variance, n_replicates=n_replicates, rng=rng,
+    )
+
+
+def no_previous_year(year: int, *, what: str = "change") -> Any:
+    """The note shown instead of a result that needs the year before, when none was given.
+
+    Parameters
+    ----------
+    year : int
+        The report year.
+    what : {"change", "uong_bi", "planning"}
+        Which part of the report the note replaces. default: "change".
+
+    Returns
+    -------
+    IPython.display.Markdown
+
+    Examples
+    --------
+    >>> "--previous-data" in no_previous_year(2021).data
+    True
+    """
+    from IPython.display import Markdown
+
+    prev = year - 1
+    how = (
+        f"To compare with {prev}, run `dgi-stats report {year} --data <{year} file> "
+        f"--previous-data <{prev} file>` (and `--previous-margins <{prev} margins>` for raking), "
+        "or set `previous_data_path` (`previous_margins_path`) in the notebook's parameters."
+    )
+    if what == "uong_bi":
+        text = (
+            f"**No {prev} survey was given**, so Uông Bí's rise cannot be tested here. " + how
+        )
+    elif what == "planning":
+        text = (
+            f"**No {prev} survey was given**, so the power to establish a rise like Uông Bí's is "
+            "not computed for this survey. " + how
+        )
+    else:
+        text = (
+            f"**No {prev} survey was given.** This report is computed from the survey file of "
+            f"{year} alone, so it has no change on {prev}: no score changes, no rank-change "
+            "test (bundled SYNTHETIC data are never compared with a survey file). " + how
+        )
+    return Markdown(text)
+
+
 # ------------------------------------------------------------------------- report sections
 def spawn_seeds(seed: int, names: Sequence[str]) -> dict[str, np.random.SeedSequence]:
     """Independent seeds for the named random steps of a report, all derived from ``seed``.
@@ -1032,14 +1203,25 @@ def spawn_seeds(seed: int, names: Sequence[str]) -> dict[str, np.random.SeedSequ
 
 
 def input_files(
-    year: int, *, data_path: str | Path | None = None, margins_path: str | Path | None = None
+    year: int,
+    *,
+    data_path: str | Path | None = None,
+    margins_path: str | Path | None = None,
+    previous_data_path: str | Path | None = None,
+    previous_margins_path: str | Path | None = None,
 ) -> dict[str, Any]:
-    """The input files a report of ``year`` reads (bundled resources when paths are None).
+    """Every input file a report of ``year`` reads (bundled resources when paths are None).
+
+    Roles ``survey`` and ``margins``, then, when the year before has a specification,
+    ``previous_survey`` and ``previous_margins``: the files chosen by :func:`previous_inputs`
+    (None, listed as "not used", when there is no previous year).
 
     Examples
     --------
     >>> sorted(input_files(2021))
-    ['margins', 'survey']
+    ['margins', 'previous_margins', 'previous_survey', 'survey']
+    >>> input_files(2021, data_path="survey_2021.csv")["previous_survey"] is None
+    True
     """
     year = _check_year(year)
     if data_path is None:
@@ -1048,6 +1230,21 @@ def input_files(
         files = {"survey": Path(data_path), "margins": None}
     if margins_path is not None:
         files["margins"] = Path(margins_path)
+    prev = previous_inputs(year, data_path=data_path, previous_data_path=previous_data_path,
+                           previous_margins_path=previous_margins_path)
+    if prev is not None:
+        if prev["data_path"] is None:  # the bundled survey of the year before
+            bundled = _bundled_files(year - 1)
+            files["previous_survey"] = bundled["survey"]
+            files["previous_margins"] = (
+                bundled["margins"] if prev["margins_path"] is None else prev["margins_path"]
+            )
+        else:
+            files["previous_survey"] = prev["data_path"]
+            files["previous_margins"] = prev["margins_path"]
+    elif year - 1 in _years():
+        files["previous_survey"] = None
+        files["previous_margins"] = None
     return files
 
 
@@ -1453,6 +1650,7 @@ def build_summary(
     uncertainty: Any = None,
     bands: Any = None,
     planning: Mapping[str, Any] | None = None,
+    previous: SurveyAnalysis | None = None,
 ) -> dict[str, Any]:
     """The headline numbers of a report, as a JSON-ready dict (see :func:`write_summary`).
 
@@ -1471,11 +1669,17 @@ def build_summary(
     bands : PerformanceBands, optional
     planning : mapping, optional
         Planning numbers to store as they are (see :func:`planning_summary`).
+    previous : SurveyAnalysis, optional
+        The survey of the year before that ``movers`` and ``focus`` compare with (see
+        :func:`previous_survey`); its files are listed in ``inputs`` as ``previous_survey`` and
+        ``previous_margins``. None: no previous year.
 
     Returns
     -------
     dict
-        Keys ``year``, ``data``, ``synthetic``, ``inputs`` (SHA-256 per file), ``seed``,
+        Keys ``year``, ``data``, ``synthetic`` (True when every survey is the bundled SYNTHETIC
+        one, False when none is, "mixed" otherwise), ``previous_year`` (its year and data, or
+        None), ``inputs`` (SHA-256 per file, None for a role not used), ``seed``,
         ``confidence_level``, ``variance``, ``respondents``, ``units`` (per unit: total and
         composite with intervals, rank, marginal and simultaneous rank sets, probability of
         ranking 1st, robustness median rank and 5–95 % band), ``change`` (per unit),
@@ -1485,7 +1689,17 @@ def build_summary(
 
     scores = analysis.scores
     ci = scores.select(measures=["total", "composite"]).confidence_interval(confidence_level)
-    prov = file_provenance(analysis.files)
+    files = dict(analysis.files)
+    if previous is not None:
+        files.update({f"previous_{role}": path for role, path in previous.files.items()})
+    elif analysis.year - 1 in _years():
+        files.update({"previous_survey": None, "previous_margins": None})
+    if (movers is not None or focus is not None) and previous is None:
+        msg = "build_summary: give the previous year's analysis ('previous') with a change test."
+        raise DGIError(msg)
+    prov = file_provenance(files)
+    kinds = {analysis.synthetic} | ({previous.synthetic} if previous is not None else set())
+    synthetic: bool | str = kinds.pop() if len(kinds) == 1 else "mixed"
     m = marginal.to_frame()
     s = simultaneous.to_frame()
     units: dict[str, Any] = {}
@@ -1514,8 +1728,12 @@ def build_summary(
     out: dict[str, Any] = {
         "year": analysis.year,
         "data": "bundled SYNTHETIC survey" if analysis.synthetic else "survey file",
-        "synthetic": analysis.synthetic,
-        "inputs": {str(k): v for k, v in prov["sha256"].items()},
+        "synthetic": synthetic,
+        "previous_year": None if previous is None else {
+            "year": previous.year,
+            "data": "bundled SYNTHETIC survey" if previous.synthetic else "survey file",
+        },
+        "inputs": {str(k): v if isinstance(v, str) else None for k, v in prov["sha256"].items()},
         "dgi_stats_version": dgi_stats.__version__,
         "seed": int(seed),
         "confidence_level": float(confidence_level),

@@ -167,3 +167,31 @@ def test_quantile_median(design):
     ci = q.confidence_interval()
     assert (ci["low"] <= q.estimate).all()
     assert (q.estimate <= ci["high"]).all()
+
+
+def test_unit_with_all_zero_weights_is_an_error_naming_it(design):
+    data = design.data.assign(w=design.data["w"].where(design.data["h"] != "b", 0.0))
+    zero = SurveyDesign(data, weights="w", strata="h", psu="c")
+    with pytest.raises(DGIError, match=r"mean: every respondent of 'b' \(h\) has weight 0") as info:
+        est.mean(zero, "y", by="h")
+    assert "Check the weight column" in str(info.value)
+    with pytest.raises(DGIError, match="every respondent in the domain has weight 0"):
+        est.mean(zero, "y", domain=(data["h"] == "b").to_numpy())
+
+    class TwoItems:
+        def score_items(self, frame):
+            return frame[["y", "x"]]
+
+        def measure_map(self):
+            return pd.DataFrame({"y": [1.0], "x": [1.0]}, index=["total"]), pd.Series([0.0], index=["total"])
+
+    with pytest.raises(DGIError, match=r"score: every respondent of 'b' \(h\) has weight 0"):
+        est.score(zero, TwoItems(), by="h")
+    # the units with positive weights alone are estimated as before (no NaN, df > 0)
+    kept = SurveyDesign(data[data["h"] != "b"], weights="w", strata="h", psu="c")
+    s = est.score(kept, TwoItems(), by="h")
+    assert list(s.units) == ["a", "c"]
+    assert np.isfinite(s.estimate.to_numpy()).all()
+    assert (s.df_for("total") > 0).all()
+    # totals are defined (zero) for a zero-weight unit, as in R
+    assert float(est.total(zero, "y", by="h").estimate.loc[("b", "y")]) == 0.0

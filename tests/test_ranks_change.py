@@ -35,7 +35,8 @@ FAST_COUNTRIES = ["Australia", "Ireland", "Iceland", "Norway", "Chile", "Greece"
 
 
 def _check_country(y1, y2, ref, c):
-    r = rank_change_test(y1, y2, unit=c)
+    # Luxembourg has no 2022 score: rank both years within the 37 countries of both
+    r = rank_change_test(y1, y2, unit=c, missing_units="drop")
     row = ref.loc[c]
     assert r.excluded_units == ("Luxembourg",)
     assert r.rank_before[c] == row.rank_2018
@@ -71,7 +72,7 @@ def test_rc_e_all_countries_exact_and_bonferroni(pisa_years):
     y1, y2, ref = pisa_years
     for c in ref.index:
         _check_country(y1, y2, ref, c)
-        rb = rank_change_test(y1, y2, unit=c, method="bonferroni")
+        rb = rank_change_test(y1, y2, unit=c, method="bonferroni", missing_units="drop")
         want = ref.loc[c, "improve_LB_bonferroni_exact"]
         if ref.loc[c, "improve_margin_bonf"] > 0.02:
             assert rb.places_gained_lower[c] == want, c
@@ -83,7 +84,7 @@ def test_rc_e_all_countries_exact_and_bonferroni(pisa_years):
 @pytest.mark.slow
 def test_rc_e_simultaneous_two_years(pisa_years):
     y1, y2, ref = pisa_years
-    r = rank_change_test(y1, y2, n_resamples=200_000, rng=11)
+    r = rank_change_test(y1, y2, n_resamples=200_000, rng=11, missing_units="drop")
     got = r.table.loc[ref.index]
     stable = ref.simul2y_stable.to_numpy()
     lo_diff = (got.places_gained_ci_low - ref.simul2y_DeltaLo_mc5e5).abs().to_numpy()
@@ -101,7 +102,7 @@ def test_rc_e_simultaneous_two_years(pisa_years):
 def test_rc_e_bonferroni_fast(pisa_years):
     y1, y2, ref = pisa_years
     for c in ("Iceland", "Canada"):
-        rb = rank_change_test(y1, y2, unit=c, method="bonferroni")
+        rb = rank_change_test(y1, y2, unit=c, method="bonferroni", missing_units="drop")
         assert rb.places_gained_lower[c] == ref.loc[c, "improve_LB_bonferroni_exact"]
 
 
@@ -171,6 +172,38 @@ def test_bad_inputs():
     single = (pd.Series([1.0], index=["U00"]), np.eye(1), np.inf)
     with pytest.raises(DGIError, match="at least 2"):
         rank_change_test(single, single)
+
+
+def test_missing_units_error_names_the_units_and_years():
+    y1 = _year(np.arange(6.0))  # U00 ... U05
+    s2 = pd.Series(np.arange(6.0) + 1.0, index=[*UNITS13[1:6], "U09"])  # U00 gone, U09 new
+    y2 = (s2, np.eye(6), np.inf)
+    with pytest.raises(DGIError) as info:
+        rank_change_test(y1, y2)
+    text = str(info.value)
+    assert "['U00'] only in 'before'" in text
+    assert "['U09'] only in 'after'" in text
+    assert 'missing_units="drop"' in text
+    with pytest.raises(DGIError, match="U00"):  # the same for a unit named in advance
+        rank_change_test(y1, y2, unit="U02")
+    with pytest.raises(DGIError, match="missing_units"):
+        rank_change_test(y1, y2, missing_units="ignore")
+
+
+def test_missing_units_drop_ranks_within_the_common_units():
+    y1 = _year([10.0, 20.0, 30.0, 40.0, 50.0])  # U00 ... U04
+    s2 = pd.Series([60.0, 20.0, 30.0, 40.0], index=UNITS13[:4])  # U04 missing after
+    y2 = (s2, np.eye(4), np.inf)
+    r = rank_change_test(y1, y2, unit="U00", missing_units="drop")
+    assert r.excluded_units == ("U04",)
+    assert list(r.units) == UNITS13[:4]
+    assert int(r.rank_before["U00"]) == 4  # last of the 4 common units, not of 5
+    assert int(r.rank_after["U00"]) == 1
+    assert any("U04" in note for note in r.summary().notes)
+    # the same units in both years: nothing excluded with either option
+    same = _year([10.0, 20.0, 30.0])
+    assert rank_change_test(same, same, unit="U00").excluded_units == ()
+    assert rank_change_test(same, same, unit="U00", missing_units="drop").excluded_units == ()
 
 
 def _size_sim(truth, se, n_rep, rng, unit_idx=0, method="exact"):

@@ -127,13 +127,15 @@ def test_failing_notebook_leaves_nothing_behind(tmp_path: Path) -> None:
     text = str(info.value)
     assert "ValueError: deliberate failure second line" in text
     assert "\n" not in text
-    assert _siblings(out) == ["summary.json"]
+    # the previous report is untouched; the failed notebook is kept beside it, inside out
+    assert _siblings(out) == ["failed_dgi_report_2021.ipynb", "summary.json"]
+    assert str(out / "failed_dgi_report_2021.ipynb") in text
     assert (out / "summary.json").read_text(encoding="utf-8") == '{"previous": true}'
     assert _siblings(tmp_path) == ["bad.ipynb", "out"]
     fresh = tmp_path / "fresh"
     with pytest.raises(report.ReportError):
         report.run_report(2021, output_dir=fresh, notebook=nb)
-    assert not fresh.exists()
+    assert _siblings(fresh) == ["failed_dgi_report_2021.ipynb"]  # nothing half-written
 
 
 @pytest.mark.notebook

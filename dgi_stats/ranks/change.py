@@ -235,14 +235,30 @@ def _year_scores(x: Any, *, name: str, measure: str) -> Scores:
     raise DGIError(msg)
 
 
-def _common(before: Scores, after: Scores) -> tuple[Scores, Scores, tuple[Any, ...]]:
+def _common(
+    before: Scores, after: Scores, *, missing_units: str = "error"
+) -> tuple[Scores, Scores, tuple[Any, ...]]:
+    """The units of both years; units of one year only raise (``"error"``) or are set aside."""
     units = before.units.intersection(after.units, sort=False)
+    only_before = before.units.difference(units).tolist()
+    only_after = after.units.difference(units).tolist()
+    excluded = tuple(only_before + only_after)
+    if excluded and missing_units == "error":
+        parts = []
+        if only_before:
+            parts.append(f"{only_before} only in 'before' (missing from 'after')")
+        if only_after:
+            parts.append(f"{only_after} only in 'after' (missing from 'before')")
+        msg = (
+            "rank_change_test: the two years do not have the same units: " + "; ".join(parts)
+            + ". Ranks within different sets of units cannot be compared. Pass "
+            "missing_units=\"drop\" to rank both years within their common units (the others "
+            "are listed in excluded_units), or give both years the same units."
+        )
+        raise DGIError(msg)
     if len(units) < 2:
         msg = "rank_change_test: the two years share fewer than 2 units; nothing to rank."
         raise DGIError(msg)
-    excluded = tuple(
-        before.units.difference(units).tolist() + after.units.difference(units).tolist()
-    )
     return before.select(units=list(units)), after.select(units=list(units)), excluded
 
 
@@ -390,6 +406,7 @@ def rank_change_test(
     measure: str = "total",
     n_resamples: int = 100_000,
     lower_is_better: bool = False,
+    missing_units: str = "error",
     rng: RNGLike = None,
 ) -> RankChangeTest:
     r"""Test whether units' ranks changed between two years, with the rate of false claims controlled.
@@ -399,8 +416,8 @@ def rank_change_test(
     before, after : Scores or tuple (estimates, cov, df)
         The two years: a :class:`~dgi_stats.scores.Scores` (``measure`` picks the measure; its
         design df are used) or a tuple of a Series of estimates indexed by unit, its covariance
-        and the df per unit (``numpy.inf``: covariance known). Ranks are computed within
-        the units present in both years (the others are listed in ``excluded_units``).
+        and the df per unit (``numpy.inf``: covariance known). Both years must have the same
+        units unless ``missing_units="drop"``.
     unit : str, optional
         A unit named in advance (matched tolerantly, e.g. "uong bi"): test its rank change alone
         (methods spec §5.2; more powerful). default: None — all units at once, simultaneously
@@ -417,6 +434,12 @@ def rank_change_test(
         Monte Carlo draws. default: 100_000.
     lower_is_better : bool
         default: False.
+    missing_units : {"error", "drop"}
+        What to do with a unit present in one year only. "error": raise a
+        :class:`~dgi_stats.exceptions.DGIError` naming the units and the year each is missing
+        from. "drop": leave them out and rank both years within the common units (so ranks are
+        "among the units of both years", not the published ranks); they are listed in
+        ``excluded_units`` and in ``summary()``. default: "error".
     rng : int, Generator or None
         default: None.
 
@@ -431,7 +454,8 @@ def rank_change_test(
     UnknownUnitError
         ``unit`` matches no unit of the data (the message lists the closest names).
     DGIError
-        Bad estimates or covariances, ``coverage`` outside (0, 1), fewer than 2 common units.
+        Bad estimates or covariances, ``coverage`` outside (0, 1), fewer than 2 common units, or
+        a unit present in one year only with ``missing_units="error"``.
 
     See Also
     --------
@@ -473,9 +497,11 @@ def rank_change_test(
     alpha = 1.0 - check_probability(coverage, name="coverage", func=func)
     check_choice(method, _METHODS, name="method", func=func)
     n_resamples = check_positive_int(n_resamples, name="n_resamples", func=func, minimum=100)
+    check_choice(missing_units, ("error", "drop"), name="missing_units", func=func)
     before_s, after_s, excluded = _common(
         _year_scores(before, name="before", measure=measure),
         _year_scores(after, name="after", measure=measure),
+        missing_units=missing_units,
     )
     a = prepare(before_s, None, func=func, measure=measure)
     b = prepare(after_s, None, func=func, measure=measure)

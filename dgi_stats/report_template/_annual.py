@@ -66,8 +66,8 @@ PARAMETERS = """
 year = @YEAR@
 data_path = None  # None: the bundled SYNTHETIC survey of `year`; else a survey file
 margins_path = None  # population counts for raking (None: the bundled ones with the bundled survey)
-previous_data_path = None  # the year before, for the change section (None: bundled SYNTHETIC)
-previous_margins_path = None
+previous_data_path = None  # the year before (None: bundled SYNTHETIC, but no year before with a data_path)
+previous_margins_path = None  # population counts of the year before, for raking
 output_dir = "reports/@YEAR@"  # summary.json and figures/ are written here
 variance = "taylor"  # taylor (linearisation), jkn (jackknife) or bootstrap
 n_replicates = 200  # bootstrap replicates, used with the bootstrap only
@@ -101,9 +101,10 @@ seeds = report.spawn_seeds(
 
 # Provenance: package versions and the SHA-256 of every input file
 display(report.package_versions())
-display(report.file_provenance(
-    report.input_files(year, data_path=data_path, margins_path=margins_path)
-))
+display(report.file_provenance(report.input_files(
+    year, data_path=data_path, margins_path=margins_path, previous_data_path=previous_data_path,
+    previous_margins_path=previous_margins_path,
+)))
 display(report.data_banner(data_path is None))
 """
 
@@ -315,6 +316,9 @@ CHANGE_MD = """
 
 The @PREV@ survey goes through the same pipeline as the @YEAR@ survey. The two years are
 independent samples, so the covariance of a change is the sum of the two years' covariances.
+With the bundled survey, the @PREV@ survey is the bundled one; with a survey file (`data_path`),
+it is the @PREV@ survey file given as `previous_data_path` (`--previous-data`). Without it this
+section says so and computes nothing: a survey file is never compared with bundled SYNTHETIC data.
 
 For every unit the test reports:
 
@@ -330,26 +334,32 @@ For every unit the test reports:
 """
 
 CHANGE_CODE = """
-previous = report.analyse_survey(
-    year - 1, data_path=previous_data_path, margins_path=previous_margins_path,
-    variance=variance, n_replicates=n_replicates, rng=seeds["previous"],
+previous = report.previous_survey(
+    year, data_path=data_path, previous_data_path=previous_data_path,
+    previous_margins_path=previous_margins_path, variance=variance, n_replicates=n_replicates,
+    rng=seeds["previous"],
 )
-movers = rank_change_test(previous.scores, analysis.scores, coverage=confidence_level,
-                          rng=seeds["change"])
-display(report.data_banner(analysis.synthetic or previous.synthetic))
-report.change_table(movers)
+if previous is None:
+    movers = None
+    display(report.no_previous_year(year))
+else:
+    movers = rank_change_test(previous.scores, analysis.scores, coverage=confidence_level,
+                              rng=seeds["change"])
+    display(report.data_banner(analysis.synthetic or previous.synthetic))
+    display(report.change_table(movers))
 """
 
 CHANGE_FIG_CODE = """
-report.show_figure(
-    plots.rank_change_plot(
-        movers, periods=(str(year - 1), str(year)),
-        title=report.figure_title(
-            f"DGI ranks {year - 1} → {year}: significant changes solid", analysis.synthetic
+if movers is not None:
+    display(report.show_figure(
+        plots.rank_change_plot(
+            movers, periods=(str(year - 1), str(year)),
+            title=report.figure_title(
+                f"DGI ranks {year - 1} → {year}: significant changes solid", analysis.synthetic
+            ),
         ),
-    ),
-    "rank_change", output_dir,
-)
+        "rank_change", output_dir,
+    ))
 """
 
 UONG_BI_MD = """
@@ -363,11 +373,15 @@ and, for context, the published ranks.
 """
 
 UONG_BI_CODE = """
-uong_bi = rank_change_test(previous.scores, analysis.scores, unit="Uông Bí",
-                           coverage=confidence_level, rng=seeds["change"])
-display(report.data_banner(analysis.synthetic))
-Markdown(report.rank_change_statement(uong_bi, "Uông Bí", year=year,
-                                      synthetic=analysis.synthetic))
+if previous is None:
+    uong_bi = None
+    display(report.no_previous_year(year, what="uong_bi"))
+else:
+    uong_bi = rank_change_test(previous.scores, analysis.scores, unit="Uông Bí",
+                               coverage=confidence_level, rng=seeds["change"])
+    display(report.data_banner(analysis.synthetic))
+    display(Markdown(report.rank_change_statement(uong_bi, "Uông Bí", year=year,
+                                                  synthetic=analysis.synthetic)))
 """
 
 NO_CHANGE_MD = """
@@ -467,12 +481,16 @@ per village, more communes per unit) is the documented command of the methodolog
 """
 
 PLANNING_RISE_CODE = """
-rise = report.published_change("Uông Bí", year)
-rise_power = report.rank_rise_power(previous, analysis, unit="Uông Bí",
-                                    confidence_level=confidence_level, rng=seeds["planning"])
-display(rise_power.to_frame()[["respondents_per_unit", "df_after", "se_after", "power",
-                               "power_se", "power_rank", "power_score"]])
-Markdown(report.planning_statement(rise_power, delta=rise))
+if previous is None:
+    rise_power = None
+    display(report.no_previous_year(year, what="planning"))
+else:
+    rise = report.published_change("Uông Bí", year)
+    rise_power = report.rank_rise_power(previous, analysis, unit="Uông Bí",
+                                        confidence_level=confidence_level, rng=seeds["planning"])
+    display(rise_power.to_frame()[["respondents_per_unit", "df_after", "se_after", "power",
+                                   "power_se", "power_rank", "power_score"]])
+    display(Markdown(report.planning_statement(rise_power, delta=rise)))
 """
 
 SUMMARY_MD = """
@@ -486,7 +504,7 @@ SUMMARY_CODE = """
 summary = report.build_summary(
     analysis, confidence_level=confidence_level, seed=seed, marginal=marginal,
     simultaneous=simultaneous, probabilities=probabilities,
-    movers=@MOVERS@, focus=@FOCUS@, uncertainty=uncertainty, bands=bands,
+    movers=@MOVERS@, focus=@FOCUS@, previous=@PREVIOUS@, uncertainty=uncertainty, bands=bands,
     planning=report.planning_summary(analysis.scores, confidence_level=confidence_level,
                                      rise_power=@RISE@),
 )
@@ -551,6 +569,7 @@ def annual_cells(year: int) -> list[Cell]:
         "@YEAR@": str(year),
         "@PREV@": str(year - 1),
         "@MOVERS@": "movers" if has_previous else "None",
+        "@PREVIOUS@": "previous" if has_previous else "None",
         "@FOCUS@": "uong_bi" if year == 2021 else "None",
         "@RISE@": "rise_power" if year == 2021 else "None",
     }
