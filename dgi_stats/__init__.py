@@ -26,7 +26,9 @@ from dgi_stats.estimation import (
 from dgi_stats.exceptions import (
     ConvergenceWarning,
     DegenerateReplicateWarning,
+    DGIDeprecationWarning,
     DGIError,
+    DGIWarning,
     MissingDataWarning,
     SingletonPSUError,
     SpecError,
@@ -71,7 +73,9 @@ from dgi_stats.weighting import (
 __all__ = [
     "CalibrationResult",
     "ConvergenceWarning",
+    "DGIDeprecationWarning",
     "DGIError",
+    "DGIWarning",
     "DegenerateReplicateWarning",
     "IndexSpec",
     "IndicatorScores",

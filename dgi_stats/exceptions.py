@@ -8,7 +8,9 @@ from __future__ import annotations
 
 __all__ = [
     "ConvergenceWarning",
+    "DGIDeprecationWarning",
     "DGIError",
+    "DGIWarning",
     "DegenerateReplicateWarning",
     "MissingDataWarning",
     "SingletonPSUError",
@@ -36,13 +38,21 @@ class SingletonPSUError(DGIError):
     """A stratum has a single PSU and the design's ``lonely_psu`` policy is ``"fail"``."""
 
 
-class ConvergenceWarning(UserWarning):
+class DGIWarning(UserWarning):
+    """Base class of every warning dgi_stats emits (filter them all with this one class)."""
+
+
+class DGIDeprecationWarning(DGIWarning, FutureWarning):
+    """A name kept for one release under its old spelling; the message gives the new one."""
+
+
+class ConvergenceWarning(DGIWarning):
     """An iterative procedure (raking, calibration) stopped before reaching its tolerance."""
 
 
-class DegenerateReplicateWarning(UserWarning):
+class DegenerateReplicateWarning(DGIWarning):
     """Replicate or bootstrap estimates are degenerate (for example all equal)."""
 
 
-class MissingDataWarning(UserWarning):
+class MissingDataWarning(DGIWarning):
     """Missing answers were found; they are counted and treated as out of domain, never dropped."""

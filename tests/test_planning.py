@@ -153,7 +153,7 @@ def test_plan_reproducible_with_the_same_rng():
         ({"respondents_per_village": [28, 500]}, "'respondents_per_village'"),
         ({"respondents_per_village": []}, "'respondents_per_village'"),
         ({"power": 1.2}, "'power'"),
-        ({"coverage": 0.0}, "'coverage'"),
+        ({"confidence_level": 0.0}, "'confidence_level'"),
         ({"villages_per_commune": 0}, "'villages_per_commune'"),
         ({"measure": "nope"}, "'measure'"),
         ({"spec_after": "2021"}, "'spec_after'"),

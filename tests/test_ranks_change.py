@@ -157,8 +157,8 @@ def test_scores_inputs_and_unit_matching():
 
 def test_bad_inputs():
     y = _year(np.arange(5.0))
-    with pytest.raises(DGIError, match="coverage"):
-        rank_change_test(y, y, coverage=1.5)
+    with pytest.raises(DGIError, match="confidence_level"):
+        rank_change_test(y, y, confidence_level=1.5)
     with pytest.raises(DGIError, match="Scores or an"):
         rank_change_test([1, 2], y)
     with pytest.raises(DGIError, match="symmetric"):
@@ -246,7 +246,7 @@ def _block_false_claims(alpha: float, n_rep: int, rng: np.random.Generator) -> f
     from dgi_stats.ranks import rank_confidence_sets
 
     est = pd.Series(np.arange(13.0), index=UNITS13)
-    sets = rank_confidence_sets(est, np.eye(13), df=np.inf, coverage=1 - alpha,
+    sets = rank_confidence_sets(est, np.eye(13), df=np.inf, confidence_level=1 - alpha,
                                 simultaneous=False, kind="lower", method="exact")
     c = float(sets.critical_values.loc[UNITS13[6], "step_1"])
     x = rng.normal(0.0, 1.0, (n_rep, 13))

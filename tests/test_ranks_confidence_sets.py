@@ -51,7 +51,7 @@ def test_result_object_and_frame():
     assert "joint coverage" in cs.summary().as_text()
     assert cs.critical_values.index.tolist() == ["all units"]
     with pytest.raises(AttributeError):
-        cs.coverage = 0.5  # type: ignore[misc]
+        cs.confidence_level = 0.5  # type: ignore[misc]
     # same seed, same numbers
     cs2 = rank_confidence_sets(est, np.diag([0.5] * 4), df=np.inf, n_resamples=5000, rng=1)
     pd.testing.assert_frame_equal(cs.critical_values, cs2.critical_values)
@@ -148,8 +148,8 @@ def test_tau_sets():
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"coverage": 1.5}, "coverage"),
-        ({"coverage": 0.0}, "coverage"),
+        ({"confidence_level": 1.5}, "confidence_level"),
+        ({"confidence_level": 0.0}, "confidence_level"),
         ({"kind": "both"}, "kind"),
         ({"method": "bootstrap"}, "method"),
         ({"n_resamples": 10}, "n_resamples"),
@@ -387,3 +387,20 @@ def test_holm_and_kww_use_t_with_df():
         narrow = rank_confidence_sets(est, cov, df=np.inf, method=method)
         assert ((wide.upper - wide.lower) >= (narrow.upper - narrow.lower)).all()
         assert ((wide.upper - wide.lower) > (narrow.upper - narrow.lower)).any()
+
+
+def test_coverage_is_a_deprecated_alias_of_confidence_level():
+    """One name for the level across the library; the old keyword and attribute still work."""
+    from dgi_stats.exceptions import DGIDeprecationWarning, DGIWarning
+
+    est = pd.Series([75.0, 74.0, 70.0], index=["A", "B", "C"])
+    cov = np.diag([0.25, 0.36, 0.49])
+    new = rank_confidence_sets(est, cov, df=np.inf, confidence_level=0.9, simultaneous=False)
+    with pytest.warns(DGIDeprecationWarning, match="confidence_level"):
+        old = rank_confidence_sets(est, cov, df=np.inf, coverage=0.9, simultaneous=False)
+    pd.testing.assert_frame_equal(new.to_frame(), old.to_frame())
+    assert new.confidence_level == 0.9
+    with pytest.warns(DGIWarning):
+        assert new.coverage == 0.9
+    with pytest.raises(DGIError, match="confidence_level"):
+        rank_confidence_sets(est, cov, df=np.inf, confidence_level=1.5)

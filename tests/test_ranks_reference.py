@@ -55,12 +55,12 @@ def _compute(est, cov, config):
     stepwise = step == "stepwise"
     if func in ("marginal", "simultaneous"):
         cs = rank_confidence_sets(
-            est, cov, df=np.inf, coverage=coverage, simultaneous=func == "simultaneous", kind=kind,
+            est, cov, df=np.inf, confidence_level=coverage, simultaneous=func == "simultaneous", kind=kind,
             stepdown=stepwise, n_resamples=100_000, rng=2024,
         )
         return cs.lower, cs.upper, cs.margin
     fn = tau_best if func.startswith("taubest") else tau_worst
-    ts = fn(est, cov, tau=5, coverage=coverage, n_resamples=100_000, rng=2024)
+    ts = fn(est, cov, tau=5, confidence_level=coverage, n_resamples=100_000, rng=2024)
     member = ts.in_set.astype(int)
     return member, member, ts.rank_sets.margin
 
@@ -147,7 +147,7 @@ def test_rc_a_vignette(pisa):
     assert cs.lower["United Kingdom"] in (7, 8)
     assert cs.upper["United Kingdom"] == 23
     assert cs.margin["United Kingdom"] == pytest.approx(0.0016, abs=1e-4)
-    tb = tau_best(est, cov, df=np.inf, tau=5, coverage=0.95, n_resamples=100_000, rng=2024)
+    tb = tau_best(est, cov, df=np.inf, tau=5, confidence_level=0.95, n_resamples=100_000, rng=2024)
     assert set(tb.members) - {"United Kingdom"} == TWELVE
 
 
@@ -160,12 +160,12 @@ def test_rc_a_vignette_slow(pisa):
     """RC-A: τ-best at 90 % and the Korea/Germany overlap statement (10^5 draws each)."""
     est, cov = _year(pisa, 2018)
     twelve = TWELVE
-    tb90 = tau_best(est, cov, df=np.inf, tau=5, coverage=0.90, n_resamples=100_000, rng=2024)
+    tb90 = tau_best(est, cov, df=np.inf, tau=5, confidence_level=0.90, n_resamples=100_000, rng=2024)
     assert set(tb90.members) == twelve - {"Sweden"}
     # qualitative statement of the vignette: Korea's and Germany's simultaneous sets overlap at 95 %
     # (both contain 7) but not at 75 %
-    s95 = rank_confidence_sets(est, cov, df=np.inf, coverage=0.95, n_resamples=100_000, rng=2024)
-    s75 = rank_confidence_sets(est, cov, df=np.inf, coverage=0.75, n_resamples=100_000, rng=2024)
+    s95 = rank_confidence_sets(est, cov, df=np.inf, confidence_level=0.95, n_resamples=100_000, rng=2024)
+    s75 = rank_confidence_sets(est, cov, df=np.inf, confidence_level=0.75, n_resamples=100_000, rng=2024)
     assert (s95.lower["Korea"], s95.upper["Korea"], s95.lower["Germany"], s95.upper["Germany"]) == (
         1, 7, 7, 25)
     assert s75.upper["Korea"] < s75.lower["Germany"]
@@ -175,7 +175,7 @@ def test_rc_a_vignette_slow(pisa):
 def test_rc_b_critical_values(pisa):
     """§7.2: simultaneous critical values of the 10^6-draw reference, within Monte Carlo error."""
     est, cov = _year(pisa, 2018)
-    cs = rank_confidence_sets(est, cov, df=np.inf, coverage=0.95, n_resamples=200_000, rng=7)
+    cs = rank_confidence_sets(est, cov, df=np.inf, confidence_level=0.95, n_resamples=200_000, rng=7)
     crit = cs.critical_values.loc["all units"].dropna().to_numpy()
     # reference: 3.8354, 3.7413, 3.7407; MC s.e. of a 95 % quantile at R = 2e5 is ~0.003
     np.testing.assert_allclose(crit[:3], [3.8354, 3.7413, 3.7407], atol=0.012)
@@ -214,12 +214,12 @@ def test_rc_c_kww_travel_time(shared_dir):
     """RC-C: the published Klein–Wright–Wieczorek joint rank region, all 51 states, exactly."""
     d = pd.read_csv(shared_dir / "data" / "ranks" / "kww_traveltime2011.csv").set_index("Abbreviation")
     se = d.MOE90_1dec / 1.644854
-    res = kww_confidence_sets(d.Estimate_1dec, np.diag(se.to_numpy() ** 2), df=np.inf, coverage=0.90,
+    res = kww_confidence_sets(d.Estimate_1dec, np.diag(se.to_numpy() ** 2), df=np.inf, confidence_level=0.90,
                               correction="sidak", decimals=1, lower_is_better=True)
     assert (res.lower == d.PublishedFigure_RankLower_asc).all()
     assert (res.upper == d.PublishedFigure_RankUpper_asc).all()
     # same through rank_confidence_sets(method="kww") without the rounding: 9 states differ by one
-    raw = rank_confidence_sets(d.Estimate_1dec, np.diag(se.to_numpy() ** 2), df=np.inf, coverage=0.90,
+    raw = rank_confidence_sets(d.Estimate_1dec, np.diag(se.to_numpy() ** 2), df=np.inf, confidence_level=0.90,
                                method="kww", lower_is_better=True)
     diff = (raw.lower != d.RankLower_asc) | (raw.upper != d.RankUpper_asc)
     assert set(d.index[diff]) <= {"MN", "ME", "MS", "NV", "LA", "TX", "HI", "NH", "IL"}
@@ -230,7 +230,7 @@ def test_rc_f_constants():
     """RC-F: Tukey constants and Šidák/Bonferroni z (deterministic)."""
     for p, want in ((13, 3.312739), (38, 3.863181)):
         est = pd.Series(np.arange(p, dtype=float) * 10)
-        cs = rank_confidence_sets(est, np.eye(p), df=np.inf, method="tukey", coverage=0.95)
+        cs = rank_confidence_sets(est, np.eye(p), df=np.inf, method="tukey", confidence_level=0.95)
         assert cs.critical_values.iloc[0, 0] == pytest.approx(want, abs=5e-7)
     sidak = lambda p, a: stats.norm.ppf(1 - (1 - (1 - a) ** (1 / p)) / 2)
     bonf = lambda p, a: stats.norm.ppf(1 - a / (2 * p))

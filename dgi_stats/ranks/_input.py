@@ -7,19 +7,27 @@ known, e.g. published standard errors of a large survey).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from dgi_stats._typing import FloatArray
-from dgi_stats._validation import check_covariance
+from dgi_stats._validation import check_covariance, did_you_mean
 from dgi_stats.estimation import SurveyEstimate
-from dgi_stats.exceptions import DGIError
+from dgi_stats.exceptions import DGIDeprecationWarning, DGIError
 from dgi_stats.ranks._core import std_errors
 from dgi_stats.scores import Scores
 
-__all__ = ["LARGE_DF", "RankInput", "prepare", "replicate_columns", "resolve_df"]
+__all__ = [
+    "LARGE_DF",
+    "RankInput",
+    "confidence_level_from",
+    "prepare",
+    "replicate_columns",
+    "resolve_df",
+]
 
 
 # above this many degrees of freedom for every unit, t and normal critical values agree to < 1 %
@@ -106,6 +114,19 @@ def _cov_from_replicates(
     centre = theta if mse else reps.mean(axis=0)
     dev = reps - centre
     return (dev * f[:, None]).T @ dev
+
+
+def confidence_level_from(confidence_level: float, coverage: float | None, func: str) -> float:
+    """The level, from ``confidence_level`` or the deprecated ``coverage`` keyword (with a warning)."""
+    if coverage is None:
+        return confidence_level
+    warnings.warn(
+        f"{func}: 'coverage' is deprecated and will be removed; use 'confidence_level' (the same "
+        "number, the one name for the level across dgi_stats).",
+        DGIDeprecationWarning,
+        stacklevel=3,
+    )
+    return coverage
 
 
 def resolve_df(df: Any, units: pd.Index, *, func: str, source: str = "") -> FloatArray:
@@ -218,8 +239,8 @@ def prepare(
             raise DGIError(msg)
         if measure not in estimates.measures:
             msg = (
-                f"The 'measure' parameter of {func} must be one of the Scores' measures "
-                f"{list(estimates.measures)[:12]}. Got {measure!r} instead."
+                f"The 'measure' parameter of {func} must be a measure of the Scores. Got "
+                f"{measure!r} instead; {did_you_mean([measure], estimates.measures, what='measures')}."
             )
             raise DGIError(msg)
         est, cov = estimates.for_measure(measure)

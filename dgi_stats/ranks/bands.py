@@ -5,12 +5,13 @@ p-value, adjusted for multiplicity with statsmodels' ``multipletests`` (Holm: fa
 Benjamini–Hochberg: false discovery rate — an exploratory heat map, not rank intervals).
 
 :func:`performance_bands` splits a league table into bands such that, with joint confidence
-``coverage``, every unit of a band is truly better than every unit of every lower band — the
+``confidence_level``, every unit of a band is truly better than every unit of every lower band — the
 statistically grounded alternative to colouring a table by quartiles of the point estimates.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +23,9 @@ from statsmodels.stats.multitest import multipletests
 from dgi_stats._results import frame_repr
 from dgi_stats._rng import RNGLike
 from dgi_stats._validation import check_choice, check_probability
+from dgi_stats.exceptions import DGIDeprecationWarning
 from dgi_stats.ranks._core import competition_rank, pair_sd
-from dgi_stats.ranks._input import prepare
+from dgi_stats.ranks._input import confidence_level_from, prepare
 from dgi_stats.ranks.confidence_sets import (
     RankConfidenceSets,
     rank_confidence_sets,
@@ -54,6 +56,16 @@ class PairwiseComparisons:
     table: pd.DataFrame
     adjustment: str
     confidence_level: float
+
+    @property
+    def coverage(self) -> float:
+        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
+        warnings.warn(
+            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
+            DGIDeprecationWarning,
+            stacklevel=2,
+        )
+        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """The table of pairs."""
@@ -175,7 +187,7 @@ def pairwise_comparisons(
 
 @dataclass(frozen=True, slots=True, repr=False)
 class PerformanceBands:
-    """Bands of units ordered with joint confidence ``coverage``; no order is claimed within a band.
+    """Bands of units ordered with joint confidence ``confidence_level``; no order is claimed within a band.
 
     Attributes
     ----------
@@ -184,7 +196,7 @@ class PerformanceBands:
         Band of each unit (1 = top band).
     bands : tuple of tuple
         The units of each band, best band first, units by rank inside a band.
-    coverage : float
+    confidence_level : float
     rank_sets : RankConfidenceSets
         The simultaneous rank sets the bands were read from.
     """
@@ -192,8 +204,18 @@ class PerformanceBands:
     units: pd.Index
     band: pd.Series
     bands: tuple[tuple[Any, ...], ...]
-    coverage: float
+    confidence_level: float
     rank_sets: RankConfidenceSets
+
+    @property
+    def coverage(self) -> float:
+        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
+        warnings.warn(
+            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
+            DGIDeprecationWarning,
+            stacklevel=2,
+        )
+        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit: estimate, rank, rank-set bounds and band (sorted by rank)."""
@@ -202,7 +224,7 @@ class PerformanceBands:
         return out
 
     def __repr__(self) -> str:
-        extra = f"{len(self.bands)} bands, coverage={self.coverage:g}"
+        extra = f"{len(self.bands)} bands, confidence_level={self.confidence_level:g}"
         return frame_repr("PerformanceBands", self.to_frame(), extra=extra)
 
 
@@ -210,7 +232,8 @@ def performance_bands(
     estimates: Any,
     cov: Any = None,
     *,
-    coverage: float = 0.95,
+    confidence_level: float = 0.95,
+    coverage: float | None = None,
     method: str = "auto",
     n_resamples: int = 100_000,
     lower_is_better: bool = False,
@@ -218,14 +241,14 @@ def performance_bands(
     df: Any = None,
     rng: RNGLike = None,
 ) -> PerformanceBands:
-    """Split units into bands that the data order, with joint confidence ``coverage``.
+    """Split units into bands that the data order, with joint confidence ``confidence_level``.
 
     Rule: compute the simultaneous two-sided stepwise rank confidence sets ``[L_j, U_j]``
     (:func:`~dgi_stats.ranks.rank_confidence_sets`). Cut the table after position m (1 <= m < p)
     when exactly m units have ``U_j <= m`` and every other unit has ``L_j >= m + 1``. The bands are
     the runs of units between consecutive cuts.
 
-    Claim (approximate; design and df declared correctly): with probability >= ``coverage`` every
+    Claim (approximate; design and df declared correctly): with probability >= ``confidence_level`` every
     unit of a band is truly better than every unit of every lower band (on the joint coverage
     event, ``rank_a <= m < rank_b`` for a above a cut and b below it, and competition ranks then
     order the true scores strictly). Within a band
@@ -237,8 +260,10 @@ def performance_bands(
     ----------
     estimates, cov
         As in :func:`~dgi_stats.ranks.rank_confidence_sets`.
-    coverage : float
+    confidence_level : float
         Joint confidence. default: 0.95.
+    coverage : float, optional
+        Deprecated name of ``confidence_level`` (a DGIDeprecationWarning).
     method : str
         Method of the rank sets: "auto" (Monte Carlo), "monte-carlo", "holm" (deterministic,
         wider) or "bonferroni". default: "auto".
@@ -267,10 +292,12 @@ def performance_bands(
     (('a', 'b'), ('c', 'd'), ('e',))
     """
     func = "performance_bands"
-    check_probability(coverage, name="coverage", func=func)
+    level = check_probability(
+        confidence_level_from(confidence_level, coverage, func), name="confidence_level", func=func
+    )
     check_choice(method, ("auto", "monte-carlo", "holm", "bonferroni"), name="method", func=func)
     rs = rank_confidence_sets(
-        estimates, cov, coverage=coverage, simultaneous=True, kind="two-sided", stepdown=True,
+        estimates, cov, confidence_level=level, simultaneous=True, kind="two-sided", stepdown=True,
         n_resamples=n_resamples, method=method, lower_is_better=lower_is_better, measure=measure,
         df=df, rng=rng,
     )
@@ -294,5 +321,5 @@ def performance_bands(
         start = end
     return PerformanceBands(
         units=rs.units, band=pd.Series(band, index=rs.units, name="band"), bands=tuple(groups),
-        coverage=rs.coverage, rank_sets=rs,
+        confidence_level=rs.confidence_level, rank_sets=rs,
     )

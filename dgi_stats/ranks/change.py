@@ -17,6 +17,7 @@ treated as independent samples (separate cross-sections); the Bonferroni variant
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from dgi_stats._results import Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import BoolArray, FloatArray
 from dgi_stats._validation import check_choice, check_positive_int, check_probability
-from dgi_stats.exceptions import DGIError
+from dgi_stats.exceptions import DGIDeprecationWarning, DGIError
 from dgi_stats.ranks._core import (
     ExactMaxLaw,
     MaxLaw,
@@ -43,7 +44,7 @@ from dgi_stats.ranks._core import (
     std_errors,
     stepdown,
 )
-from dgi_stats.ranks._input import prepare
+from dgi_stats.ranks._input import confidence_level_from, prepare
 from dgi_stats.ranks.confidence_sets import (
     family_masks,
     gaussian_draws,
@@ -83,7 +84,7 @@ class RankChangeTest:
         Units ranked (present in both years).
     unit : str or None
         The unit named in advance, or None (all units, simultaneous).
-    coverage : float
+    confidence_level : float
     method : str
     excluded_units : tuple
         Units present in only one year (not ranked; ranks are within the common units).
@@ -99,13 +100,23 @@ class RankChangeTest:
     table: pd.DataFrame
     units: pd.Index
     unit: str | None
-    coverage: float
+    confidence_level: float
     method: str
     excluded_units: tuple[Any, ...]
     critical_values: tuple[float, ...]
     n_resamples: int
     rng_state: dict[str, Any] | None
     critical_law: str = ""
+
+    @property
+    def coverage(self) -> float:
+        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
+        warnings.warn(
+            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
+            DGIDeprecationWarning,
+            stacklevel=2,
+        )
+        return self.confidence_level
 
     def _col(self, name: str) -> pd.Series:
         return self.table[name]
@@ -172,12 +183,12 @@ class RankChangeTest:
         scope = f"unit={self.unit!r}" if self.unit is not None else "all units (simultaneous)"
         return frame_repr(
             "RankChangeTest", self.table[cols],
-            extra=f"{scope}, coverage={self.coverage:g}, method={self.method!r}",
+            extra=f"{scope}, confidence_level={self.confidence_level:g}, method={self.method!r}",
         )
 
     def summary(self) -> Summary:
         """The three-line report of methods spec §5.4 for each tested unit."""
-        lv = f"{self.coverage:.0%}"
+        lv = f"{self.confidence_level:.0%}"
         notes = []
         for u, r in self.table.iterrows():
             score = (
@@ -193,7 +204,7 @@ class RankChangeTest:
                 rank += (f"the rank fell by at least {-int(r.places_gained_upper)} place(s) "
                          f"({lv} bound; p = {r.pvalue_decline:.3g}).")
             else:
-                rank += (f"a change of rank cannot be established at {1 - self.coverage:.0%} "
+                rank += (f"a change of rank cannot be established at {1 - self.confidence_level:.0%} "
                          f"(one-sided {lv} bounds: at least {int(r.places_gained_lower)} and at "
                          f"most {int(r.places_gained_upper)} places gained).")
             notes.append(score + " " + rank)
@@ -401,7 +412,8 @@ def rank_change_test(
     after: Any,
     unit: str | None = None,
     *,
-    coverage: float = 0.95,
+    confidence_level: float = 0.95,
+    coverage: float | None = None,
     method: str = "auto",
     measure: str = "total",
     n_resamples: int = 100_000,
@@ -422,8 +434,10 @@ def rank_change_test(
         A unit named in advance (matched tolerantly, e.g. "uong bi"): test its rank change alone
         (methods spec §5.2; more powerful). default: None — all units at once, simultaneously
         (§5.3; valid for movers picked after seeing the table).
-    coverage : float
+    confidence_level : float
         1 − α. default: 0.95.
+    coverage : float, optional
+        Deprecated name of ``confidence_level`` (a DGIDeprecationWarning).
     method : {"auto", "exact", "monte-carlo", "bonferroni"}
         "exact": quadrature (one unit, diagonal covariances, independent years); "monte-carlo";
         "bonferroni": each year at level α/2 (any dependence between the years). "auto" = exact
@@ -454,7 +468,7 @@ def rank_change_test(
     UnknownUnitError
         ``unit`` matches no unit of the data (the message lists the closest names).
     DGIError
-        Bad estimates or covariances, ``coverage`` outside (0, 1), fewer than 2 common units, or
+        Bad estimates or covariances, ``confidence_level`` outside (0, 1), fewer than 2 common units, or
         a unit present in one year only with ``missing_units="error"``.
 
     See Also
@@ -494,7 +508,8 @@ def rank_change_test(
     (3, 3, True)
     """
     func = "rank_change_test"
-    alpha = 1.0 - check_probability(coverage, name="coverage", func=func)
+    level = confidence_level_from(confidence_level, coverage, func)
+    alpha = 1.0 - check_probability(level, name="confidence_level", func=func)
     check_choice(method, _METHODS, name="method", func=func)
     n_resamples = check_positive_int(n_resamples, name="n_resamples", func=func, minimum=100)
     check_choice(missing_units, ("error", "drop"), name="missing_units", func=func)
@@ -587,7 +602,7 @@ def rank_change_test(
     table.index.name = "unit"
     return RankChangeTest(
         table=table, units=pd.Index(units), unit=None if unit is None else str(idx[0]),
-        coverage=1.0 - alpha, method=meth, excluded_units=excluded, critical_values=crit,
+        confidence_level=1.0 - alpha, method=meth, excluded_units=excluded, critical_values=crit,
         n_resamples=n_used, rng_state=state,
         critical_law=a.critical_law() if a.studentised or not b.studentised else b.critical_law(),
     )

@@ -1,7 +1,7 @@
 """Confidence sets for ranks (Mogstad, Romano, Shaikh & Wilhelm, 2024) and their simple variants.
 
 A confidence set for the rank of a unit is an interval ``[lower, upper]`` of rank numbers that contains
-the unit's true rank with probability at least ``coverage``: *marginally* (one unit named in advance)
+the unit's true rank with probability at least ``confidence_level``: *marginally* (one unit named in advance)
 or *simultaneously* (all units of a league table at once). All sets are built by testing one-sided
 pairwise hypotheses "θ_a ≤ θ_b" with family-wise error control and counting the claims:
 ``lower = 1 + #units claimed better``, ``upper = p − #units claimed worse``.
@@ -12,6 +12,7 @@ share the best rank (scores 10, 10, 5 → ranks 1, 1, 3).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -24,7 +25,7 @@ from dgi_stats._results import Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import BoolArray, FloatArray
 from dgi_stats._validation import check_choice, check_positive_int, check_probability
-from dgi_stats.exceptions import DGIError
+from dgi_stats.exceptions import DGIDeprecationWarning, DGIError
 from dgi_stats.ranks._core import (
     ExactMaxLaw,
     MaxLaw,
@@ -37,7 +38,7 @@ from dgi_stats.ranks._core import (
     std_errors,
     stepdown,
 )
-from dgi_stats.ranks._input import LARGE_DF, RankInput, prepare
+from dgi_stats.ranks._input import LARGE_DF, RankInput, confidence_level_from, prepare
 
 __all__ = [
     "RankConfidenceSets",
@@ -68,7 +69,7 @@ class RankConfidenceSets:
         Competition rank of each estimate (1 = best; ties share the best rank).
     lower, upper : pandas.Series
         Bounds of the rank confidence set (integers, 1 <= lower <= rank <= upper <= p).
-    coverage : float
+    confidence_level : float
         Nominal coverage 1 − α.
     simultaneous : bool
         True: all sets cover all true ranks jointly; False: each set covers its own unit's rank.
@@ -104,7 +105,7 @@ class RankConfidenceSets:
     rank: pd.Series
     lower: pd.Series
     upper: pd.Series
-    coverage: float
+    confidence_level: float
     simultaneous: bool
     kind: str
     stepdown: bool
@@ -116,6 +117,16 @@ class RankConfidenceSets:
     lower_is_better: bool = False
     df: pd.Series | None = None
     critical_law: str = ""
+
+    @property
+    def coverage(self) -> float:
+        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
+        warnings.warn(
+            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
+            DGIDeprecationWarning,
+            stacklevel=2,
+        )
+        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """One row per unit: estimate, std_error, rank, lower, upper, margin (sorted by rank)."""
@@ -138,7 +149,8 @@ class RankConfidenceSets:
         draws = f", n_resamples={self.n_resamples}" if self.n_resamples else ""
         law = f"; critical values: {self.critical_law}" if self.critical_law else ""
         return (
-            f"{scope} {self.kind} {step}, coverage={self.coverage:g}, method={self.method!r}"
+            f"{scope} {self.kind} {step}, confidence_level={self.confidence_level:g}, "
+            f"method={self.method!r}"
             f"{draws}{law}"
         )
 
@@ -157,13 +169,13 @@ class RankConfidenceSets:
         )
         if self.simultaneous:
             guarantee = (
-                f"With probability >= {self.coverage:.0%}, every unit's true rank lies in its set "
+                f"With probability >= {self.confidence_level:.0%}, every unit's true rank lies in its set "
                 f"(joint coverage of all units){cond}."
             )
         else:
             guarantee = (
                 f"For each unit separately, its set contains its true rank with probability >= "
-                f"{self.coverage:.0%}{cond} (marginal: do not compare several units with these "
+                f"{self.confidence_level:.0%}{cond} (marginal: do not compare several units with these "
                 "sets)."
             )
         notes = [
@@ -440,7 +452,7 @@ def build_result(
     data: RankInput,
     raw: _RawSets,
     *,
-    coverage: float,
+    confidence_level: float,
     simultaneous: bool,
     kind: str,
     rng_state: dict[str, Any] | None,
@@ -456,7 +468,7 @@ def build_result(
         rank=pd.Series(competition_rank(oriented), index=u, name="rank"),
         lower=pd.Series(raw.lower, index=u, name="lower"),
         upper=pd.Series(raw.upper, index=u, name="upper"),
-        coverage=coverage,
+        confidence_level=confidence_level,
         simultaneous=simultaneous,
         kind=kind,
         stepdown=raw.stepdown,
@@ -476,7 +488,8 @@ def rank_confidence_sets(
     estimates: Any,
     cov: Any = None,
     *,
-    coverage: float = 0.95,
+    confidence_level: float = 0.95,
+    coverage: float | None = None,
     simultaneous: bool = True,
     kind: Kind = "two-sided",
     stepdown: bool = True,
@@ -505,8 +518,10 @@ def rank_confidence_sets(
     cov : pandas.DataFrame or numpy.ndarray, optional
         Covariance of the estimates (p x p; a 1-D array is read as variances). default: None (taken
         from the Scores or built from ``replicates``).
-    coverage : float
+    confidence_level : float
         Nominal coverage 1 − α, in (0, 1). default: 0.95.
+    coverage : float, optional
+        Deprecated name of ``confidence_level`` (a DGIDeprecationWarning).
     simultaneous : bool
         Joint coverage of all units (league table) or marginal coverage per unit (a unit named in
         advance). default: True.
@@ -550,7 +565,7 @@ def rank_confidence_sets(
     ------
     DGIError
         NaN estimates, fewer than 2 units, a covariance of the wrong shape or not symmetric
-        positive semi-definite, ``coverage`` outside (0, 1), an unknown option, missing df or
+        positive semi-definite, ``confidence_level`` outside (0, 1), an unknown option, missing df or
         df <= 0 (the message names the units).
 
     See Also
@@ -615,7 +630,8 @@ def rank_confidence_sets(
     (2.4, 2.9)
     """
     func = "rank_confidence_sets"
-    alpha = 1.0 - check_probability(coverage, name="coverage", func=func)
+    level = confidence_level_from(confidence_level, coverage, func)
+    alpha = 1.0 - check_probability(level, name="confidence_level", func=func)
     check_choice(kind, _KINDS, name="kind", func=func)
     n_resamples = check_positive_int(n_resamples, name="n_resamples", func=func, minimum=100)
     data = prepare(
@@ -634,7 +650,7 @@ def rank_confidence_sets(
         method=meth, n_resamples=n_resamples, gen=gen, df=data.df,
     )
     return build_result(
-        data, raw, coverage=1.0 - alpha, simultaneous=simultaneous, kind=kind, rng_state=state,
+        data, raw, confidence_level=1.0 - alpha, simultaneous=simultaneous, kind=kind, rng_state=state,
         lower_is_better=lower_is_better,
     )
 
@@ -643,7 +659,8 @@ def kww_confidence_sets(
     estimates: Any,
     cov: Any = None,
     *,
-    coverage: float = 0.95,
+    confidence_level: float = 0.95,
+    coverage: float | None = None,
     correction: Literal["sidak", "bonferroni"] = "sidak",
     decimals: int | None = None,
     lower_is_better: bool = False,
@@ -654,7 +671,7 @@ def kww_confidence_sets(
 
     Simultaneous intervals ``θ̂_k ± z·SE_k`` for the scores (Šidák ``z`` for independent estimates,
     Bonferroni for any dependence) are compared: ``lower_k = 1 + #{j : lo_j >= hi_k}``,
-    ``upper_k = p − #{j : hi_j <= lo_k}``. Joint coverage >= ``coverage``; usually wider than the
+    ``upper_k = p − #{j : hi_j <= lo_k}``. Joint coverage >= ``confidence_level``; usually wider than the
     MRSW simultaneous sets, but needs no simulation.
 
     Parameters
@@ -663,8 +680,10 @@ def kww_confidence_sets(
         Estimates indexed by unit.
     cov : DataFrame or ndarray, optional
         Covariance (only the variances are used). default: None (from the Scores).
-    coverage : float
+    confidence_level : float
         Joint coverage. default: 0.95.
+    coverage : float, optional
+        Deprecated name of ``confidence_level`` (a DGIDeprecationWarning).
     correction : {"sidak", "bonferroni"}
         default: "sidak" (valid for independent estimates).
     decimals : int, optional
@@ -692,11 +711,12 @@ def kww_confidence_sets(
     >>> import pandas as pd
     >>> est = pd.Series([16.9, 18.1, 21.1], index=["SD", "NE", "OK"])
     >>> kww_confidence_sets(est, (pd.Series([0.5, 0.3, 0.2]) / 1.644854) ** 2, df=np.inf,
-    ...                     coverage=0.9, lower_is_better=True).upper.tolist()
+    ...                     confidence_level=0.9, lower_is_better=True).upper.tolist()
     [1, 2, 3]
     """
     func = "kww_confidence_sets"
-    alpha = 1.0 - check_probability(coverage, name="coverage", func=func)
+    level = confidence_level_from(confidence_level, coverage, func)
+    alpha = 1.0 - check_probability(level, name="confidence_level", func=func)
     check_choice(correction, ("sidak", "bonferroni"), name="correction", func=func)
     if isinstance(cov, pd.Series):
         cov = cov.to_numpy(dtype=float)
@@ -715,28 +735,28 @@ def kww_confidence_sets(
         False,
     )
     return build_result(
-        data, raw, coverage=1.0 - alpha, simultaneous=True, kind="two-sided", rng_state=None,
+        data, raw, confidence_level=1.0 - alpha, simultaneous=True, kind="two-sided", rng_state=None,
         lower_is_better=lower_is_better,
     )
 
 
 @dataclass(frozen=True, slots=True, repr=False)
 class TauSet:
-    """The units that could be among the τ best (or worst), with joint confidence ``coverage``.
+    """The units that could be among the τ best (or worst), with joint confidence ``confidence_level``.
 
     Attributes
     ----------
     units : pandas.Index
         All units.
     members : pandas.Index
-        Units in the set; units outside it are, with confidence ``coverage``, not among the τ
+        Units in the set; units outside it are, with confidence ``confidence_level``, not among the τ
         best (worst).
     in_set : pandas.Series
         Boolean membership per unit.
     tau : int
     which : str
         "best" or "worst".
-    coverage : float
+    confidence_level : float
     rank_sets : RankConfidenceSets
         The one-sided simultaneous sets the membership was read from.
     """
@@ -746,8 +766,18 @@ class TauSet:
     in_set: pd.Series
     tau: int
     which: str
-    coverage: float
+    confidence_level: float
     rank_sets: RankConfidenceSets
+
+    @property
+    def coverage(self) -> float:
+        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
+        warnings.warn(
+            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
+            DGIDeprecationWarning,
+            stacklevel=2,
+        )
+        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit: estimate, rank, the relevant bound and membership."""
@@ -761,19 +791,22 @@ class TauSet:
 
     def __repr__(self) -> str:
         extra = (
-            f"tau={self.tau}, {self.which}, coverage={self.coverage:g}: "
+            f"tau={self.tau}, {self.which}, confidence_level={self.confidence_level:g}: "
             f"{len(self.members)} of {len(self.units)} units"
         )
         return frame_repr("TauSet", self.to_frame(), extra=extra)
 
 
-def _tau(which: str, estimates: Any, cov: Any, *, tau: int, coverage: float, **kw: Any) -> TauSet:
+def _tau(
+    which: str, estimates: Any, cov: Any, *, tau: int, confidence_level: float, **kw: Any
+) -> TauSet:
     """:func:`tau_best` (``which="best"``) or :func:`tau_worst`; ``kw`` go to the rank sets."""
     func = f"tau_{which}"
     check_positive_int(tau, name="tau", func=func)
     kind: Kind = "lower" if which == "best" else "upper"
     rs = rank_confidence_sets(
-        estimates, cov, coverage=coverage, simultaneous=True, kind=kind, stepdown=True, **kw
+        estimates, cov, confidence_level=confidence_level, simultaneous=True, kind=kind,
+        stepdown=True, **kw
     )
     p = len(rs.units)
     if tau >= p:
@@ -781,7 +814,7 @@ def _tau(which: str, estimates: Any, cov: Any, *, tau: int, coverage: float, **k
         raise DGIError(msg)
     in_set = rs.lower <= tau if which == "best" else rs.upper >= p - tau + 1
     in_set = in_set.rename("in_set")
-    return TauSet(rs.units, rs.units[in_set.to_numpy()], in_set, tau, which, rs.coverage, rs)
+    return TauSet(rs.units, rs.units[in_set.to_numpy()], in_set, tau, which, rs.confidence_level, rs)
 
 
 def tau_best(
@@ -789,7 +822,8 @@ def tau_best(
     cov: Any = None,
     *,
     tau: int = 1,
-    coverage: float = 0.95,
+    confidence_level: float = 0.95,
+    coverage: float | None = None,
     n_resamples: int = 100_000,
     method: str = "auto",
     lower_is_better: bool = False,
@@ -797,10 +831,10 @@ def tau_best(
     df: Any = None,
     rng: RNGLike = None,
 ) -> TauSet:
-    """The set of units that could be among the τ best, with joint confidence ``coverage``.
+    """The set of units that could be among the τ best, with joint confidence ``confidence_level``.
 
     Built from the simultaneous stepwise *lower* confidence sets (methods spec §1.4):
-    ``S = {j : lower_j <= τ}``; P(every true top-τ unit is in S) >= ``coverage``. If ``tau=1`` and
+    ``S = {j : lower_j <= τ}``; P(every true top-τ unit is in S) >= ``confidence_level``. If ``tau=1`` and
     S has one member, that unit is verifiably the best.
 
     Parameters
@@ -809,8 +843,10 @@ def tau_best(
         As in :func:`rank_confidence_sets`.
     tau : int
         default: 1.
-    coverage : float
+    confidence_level : float
         default: 0.95.
+    coverage : float, optional
+        Deprecated name of ``confidence_level`` (a DGIDeprecationWarning).
     n_resamples : int
         default: 100_000.
     method : str
@@ -837,7 +873,9 @@ def tau_best(
     ['a', 'b']
     """
     return _tau(
-        "best", estimates, cov, tau=tau, coverage=coverage, n_resamples=n_resamples,
+        "best", estimates, cov, tau=tau,
+        confidence_level=confidence_level_from(confidence_level, coverage, "tau_best"),
+        n_resamples=n_resamples,
         method=method, lower_is_better=lower_is_better, measure=measure, df=df, rng=rng,
     )
 
@@ -847,7 +885,8 @@ def tau_worst(
     cov: Any = None,
     *,
     tau: int = 1,
-    coverage: float = 0.95,
+    confidence_level: float = 0.95,
+    coverage: float | None = None,
     n_resamples: int = 100_000,
     method: str = "auto",
     lower_is_better: bool = False,
@@ -861,7 +900,8 @@ def tau_worst(
 
     Parameters
     ----------
-    estimates, cov, tau, coverage, n_resamples, method, lower_is_better, measure, df, rng
+    estimates, cov, tau, confidence_level, coverage, n_resamples, method, lower_is_better, measure,
+    df, rng
         As in :func:`tau_best` (same defaults).
 
     Returns
@@ -877,6 +917,8 @@ def tau_worst(
     ['d']
     """
     return _tau(
-        "worst", estimates, cov, tau=tau, coverage=coverage, n_resamples=n_resamples,
+        "worst", estimates, cov, tau=tau,
+        confidence_level=confidence_level_from(confidence_level, coverage, "tau_worst"),
+        n_resamples=n_resamples,
         method=method, lower_is_better=lower_is_better, measure=measure, df=df, rng=rng,
     )

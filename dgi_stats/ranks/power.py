@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,9 +28,9 @@ from dgi_stats._draws import chi_scales
 from dgi_stats._results import Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import FloatArray
-from dgi_stats._validation import check_positive_int, check_probability
-from dgi_stats.exceptions import DGIError
-from dgi_stats.ranks._input import prepare
+from dgi_stats._validation import check_positive_int, check_probability, did_you_mean
+from dgi_stats.exceptions import DGIDeprecationWarning, DGIError
+from dgi_stats.ranks._input import confidence_level_from, prepare
 from dgi_stats.ranks.change import rank_change_test
 from dgi_stats.ranks.confidence_sets import gaussian_draws
 from dgi_stats.scores import Scores, satterthwaite_df
@@ -50,7 +51,10 @@ __all__ = [
 def _se_of(x: Any, measure: str, name: str) -> pd.Series | float:
     if isinstance(x, Scores):
         if measure not in x.measures:
-            msg = f"The {name!r} Scores has no measure {measure!r}; available: {list(x.measures)[:12]}."
+            msg = (
+                f"The {name!r} Scores has no measure {measure!r}; "
+                f"{did_you_mean([measure], x.measures, what='measures')}."
+            )
             raise DGIError(msg)
         return x.std_error[measure]
     if isinstance(x, pd.Series):
@@ -202,7 +206,7 @@ def _tested_pairs(
     covs: Sequence[FloatArray],
     units: pd.Index,
     name: str,
-    coverage: float,
+    confidence_level: float,
     dfs: Sequence[FloatArray] | None = None,
     gen: np.random.Generator | None = None,
 ) -> Iterator[pd.Series]:
@@ -226,7 +230,7 @@ def _tested_pairs(
         res = rank_change_test(
             (pd.Series(e1, index=units), ins[0][0], ins[0][1]),
             (pd.Series(e2, index=units), ins[1][0], ins[1][1]),
-            unit=name, coverage=coverage, n_resamples=2000, rng=gen,
+            unit=name, confidence_level=confidence_level, n_resamples=2000, rng=gen,
         )
         yield res.table.iloc[0]
 
@@ -248,16 +252,26 @@ class RankChangePower:
         ``p_sets_disjoint`` (P(year-2 set entirely above the year-1 set)), ``score_power``
         (P(the score-change z test rejects)), and Monte Carlo standard errors.
     unit : str
-    coverage : float
+    confidence_level : float
     n_sims : int
     rng_state : dict
     """
 
     table: pd.DataFrame
     unit: str
-    coverage: float
+    confidence_level: float
     n_sims: int
     rng_state: dict[str, Any]
+
+    @property
+    def coverage(self) -> float:
+        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
+        warnings.warn(
+            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
+            DGIDeprecationWarning,
+            stacklevel=2,
+        )
+        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """The table."""
@@ -265,7 +279,8 @@ class RankChangePower:
 
     def __repr__(self) -> str:
         return frame_repr("RankChangePower", self.table,
-                          extra=f"unit={self.unit!r}, coverage={self.coverage:g}, {self.n_sims} sims")
+                          extra=f"unit={self.unit!r}, confidence_level={self.confidence_level:g}, "
+                                f"{self.n_sims} sims")
 
 
 def rank_set_change_probability(
@@ -275,7 +290,8 @@ def rank_set_change_probability(
     unit: str,
     delta: float | Sequence[float],
     cov_after: Any = None,
-    coverage: float = 0.95,
+    confidence_level: float = 0.95,
+    coverage: float | None = None,
     n_sims: int = 200,
     measure: str = "total",
     df: Any = None,
@@ -304,8 +320,10 @@ def rank_set_change_probability(
         True score change(s) of ``unit`` (points of the measure).
     cov_after : DataFrame or ndarray, optional
         Covariance in year 2. default: same as ``cov``.
-    coverage : float
+    confidence_level : float
         1 − α of the tests. default: 0.95.
+    coverage : float, optional
+        Deprecated name of ``confidence_level`` (a DGIDeprecationWarning).
     n_sims : int
         Simulated pairs of surveys per Δ. default: 200.
     measure : str
@@ -330,7 +348,8 @@ def rank_set_change_probability(
     [0.0, 1.0]
     """
     func = "rank_set_change_probability"
-    coverage = check_probability(coverage, name="coverage", func=func)
+    level = confidence_level_from(confidence_level, coverage, func)
+    coverage_level = check_probability(level, name="confidence_level", func=func)
     n_sims = check_positive_int(n_sims, name="n_sims", func=func)
     data = prepare(estimates, cov, func=func, measure=measure, df=df)
     cov2 = data.cov if cov_after is None else prepare(
@@ -350,11 +369,13 @@ def rank_set_change_probability(
         e2 = truth2 + gaussian_draws(cov2, n_sims, gen)
         rise = moved = disjoint = score = 0
         dfs = [data.df, data.df] if data.studentised else None
-        for t in _tested_pairs(zip(e1, e2), (data.cov, cov2), data.units, name, coverage, dfs, gen):
+        for t in _tested_pairs(
+            zip(e1, e2), (data.cov, cov2), data.units, name, coverage_level, dfs, gen
+        ):
             rise += int(t.places_gained_lower >= 1)
             moved += int(t.lower_after < t.lower_before or t.upper_after < t.upper_before)
             disjoint += int(t.upper_after < t.lower_before)
-            score += int(t.score_change_pvalue < 1 - coverage)  # t test with its df
+            score += int(t.score_change_pvalue < 1 - coverage_level)  # t test with its df
         r1 = 1 + int((data.theta > data.theta[j]).sum())
         r2 = 1 + int((truth2 > truth2[j]).sum())
         k = float(n_sims)
@@ -364,7 +385,7 @@ def rank_set_change_probability(
             "p_sets_disjoint": disjoint / k, "score_power": score / k,
         })
     table = pd.DataFrame(rows).set_index("delta")
-    return RankChangePower(table, str(label), coverage, n_sims, state)
+    return RankChangePower(table, str(label), coverage_level, n_sims, state)
 
 
 # --------------------------------------------------------------------- planning by simulation
@@ -473,7 +494,7 @@ class SampleSizePlan:
     true_change : float
         The unit's true change of ``measure`` between the years.
     true_places_gained : int
-    target_power, coverage : float
+    target_power, confidence_level : float
     min_places, n_replicates, n_resamples : int
     rng_state : dict
     """
@@ -486,11 +507,21 @@ class SampleSizePlan:
     true_change: float
     true_places_gained: int
     target_power: float
-    coverage: float
+    confidence_level: float
     min_places: int
     n_replicates: int
     n_resamples: int
     rng_state: dict[str, Any]
+
+    @property
+    def coverage(self) -> float:
+        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
+        warnings.warn(
+            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
+            DGIDeprecationWarning,
+            stacklevel=2,
+        )
+        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """The power table (one row per design)."""
@@ -578,7 +609,8 @@ def required_sample_size(
     villages_per_commune: int | None = None,
     n_replicates: int = 300,
     power: float = 0.8,
-    coverage: float = 0.95,
+    confidence_level: float = 0.95,
+    coverage: float | None = None,
     min_places: int = 1,
     measure: str = "total",
     n_resamples: int = 2000,
@@ -624,8 +656,10 @@ def required_sample_size(
         0.03 or more. default: 300.
     power : float
         Target power. default: 0.8.
-    coverage : float
+    confidence_level : float
         1 − α of the tests. default: 0.95.
+    coverage : float, optional
+        Deprecated name of ``confidence_level`` (a DGIDeprecationWarning).
     min_places : int
         Places the lower bound must reach (1 = "the rank improved"). default: 1.
     measure : str
@@ -646,7 +680,7 @@ def required_sample_size(
     ------
     DGIError
         A grid value that is not a positive int (or above the frame's limits), ``n_replicates``
-        below 20, ``power`` or ``coverage`` outside (0, 1), an unknown unit or measure.
+        below 20, ``power`` or ``confidence_level`` outside (0, 1), an unknown unit or measure.
 
     See Also
     --------
@@ -680,8 +714,9 @@ def required_sample_size(
 
     func = "required_sample_size"
     power = check_probability(power, name="power", func=func)
-    coverage = check_probability(coverage, name="coverage", func=func)
-    alpha = 1.0 - coverage
+    level = confidence_level_from(confidence_level, coverage, func)
+    coverage_level = check_probability(level, name="confidence_level", func=func)
+    alpha = 1.0 - coverage_level
     n_rep = check_positive_int(n_replicates, name="n_replicates", func=func, minimum=20)
     name = match_unit(str(unit), units=list(UNIT_NAMES))
     n_res = check_positive_int(n_resamples, name="n_resamples", func=func, minimum=100)
@@ -761,7 +796,8 @@ def required_sample_size(
                     tests += 1
                     res = rank_change_test(
                         sims[0].scores(r, measure), sims[1].scores(r, measure), unit=name,
-                        coverage=coverage, measure=measure, n_resamples=n_res, rng=gen,
+                        confidence_level=coverage_level, measure=measure, n_resamples=n_res,
+                        rng=gen,
                     )
                     rank_ok = int(res.table["places_gained_lower"].iloc[0]) >= min_places
                 rank_hits += rank_ok
@@ -815,6 +851,7 @@ def required_sample_size(
         table=table, required=required, estimate_sd=pd.DataFrame(sds).T,
         true_scores=pd.DataFrame({year_before: t0, year_after: t1}),
         unit=name, true_change=float(t1.iloc[j] - t0.iloc[j]), true_places_gained=gain,
-        target_power=power, coverage=coverage, min_places=min_places, n_replicates=n_rep,
+        target_power=power, confidence_level=coverage_level, min_places=min_places,
+        n_replicates=n_rep,
         n_resamples=n_res, rng_state=state,
     )
