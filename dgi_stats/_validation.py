@@ -22,6 +22,7 @@ __all__ = [
     "check_numeric_columns",
     "check_positive_int",
     "check_probability",
+    "did_you_mean",
     "is_instance",
 ]
 
@@ -35,6 +36,28 @@ def is_instance(obj: Any, cls: type) -> bool:
     """
     t = type(obj)
     return isinstance(obj, cls) or (t.__name__ == cls.__name__ and t.__module__ == cls.__module__)
+
+
+def did_you_mean(wrong: Iterable[Any], valid: Iterable[Any], *, what: str = "names") -> str:
+    """Closest valid names to each wrong one (difflib), then the complete list of valid ``what``.
+
+    Examples
+    --------
+    >>> did_you_mean(["q10l"], ["q101", "q102", "district"], what="columns")
+    "did you mean 'q101'? The 3 valid columns are: ['q101', 'q102', 'district']"
+    """
+    import difflib
+
+    pool = [str(v) for v in valid]
+    close: list[str] = []
+    for w in wrong:
+        hits = difflib.get_close_matches(str(w), pool, n=3, cutoff=0.6)
+        if not hits:  # case or spacing typos: compare lower-cased names
+            low = {p.lower(): p for p in pool}
+            hits = [low[h] for h in difflib.get_close_matches(str(w).lower(), list(low), n=3, cutoff=0.6)]
+        close.extend(h for h in hits if h not in close)
+    head = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    return f"{head}The {len(pool)} valid {what} are: {pool}"
 
 
 def check_probability(value: Any, *, name: str, func: str) -> float:
@@ -83,8 +106,9 @@ def check_columns(data: pd.DataFrame, columns: Sequence[str], *, name: str = "da
     missing = [c for c in columns if c not in data.columns]
     if missing:
         msg = (
-            f"{name} is missing required column(s) {missing}; available columns are "
-            f"{list(map(str, data.columns))[:30]}. Rename the columns or pass the right names."
+            f"{name} is missing required column(s) {missing}; "
+            f"{did_you_mean(missing, data.columns, what='columns')}. Rename the columns or pass the "
+            "right names."
         )
         raise DGIError(msg)
 
