@@ -38,23 +38,35 @@ def is_instance(obj: Any, cls: type) -> bool:
     return isinstance(obj, cls) or (t.__name__ == cls.__name__ and t.__module__ == cls.__module__)
 
 
-def did_you_mean(wrong: Iterable[Any], valid: Iterable[Any], *, what: str = "names") -> str:
+def did_you_mean(
+    wrong: Iterable[Any], valid: Iterable[Any], *, what: str = "names",
+    exclude: Iterable[Any] = (),
+) -> str:
     """Closest valid names to each wrong one (difflib), then the complete list of valid ``what``.
+
+    Names in ``exclude`` (e.g. columns already used under their right name) are listed but never
+    suggested.
 
     Examples
     --------
     >>> did_you_mean(["q10l"], ["q101", "q102", "district"], what="columns")
-    "did you mean 'q101'? The 3 valid columns are: ['q101', 'q102', 'district']"
+    "did you mean 'q101' or 'q102'? The 3 valid columns are: ['q101', 'q102', 'district']"
     """
     import difflib
 
+    def prefix(a: str, b: str) -> int:
+        return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
     pool = [str(v) for v in valid]
+    skip = {str(v) for v in exclude}
     close: list[str] = []
-    for w in wrong:
-        hits = difflib.get_close_matches(str(w), pool, n=3, cutoff=0.6)
-        if not hits:  # case or spacing typos: compare lower-cased names
-            low = {p.lower(): p for p in pool}
-            hits = [low[h] for h in difflib.get_close_matches(str(w).lower(), list(low), n=3, cutoff=0.6)]
+    for w in map(str, wrong):
+        scored = []
+        for cand in (c for c in pool if c not in skip):
+            ratio = difflib.SequenceMatcher(None, w.lower(), cand.lower()).ratio()
+            if ratio >= 0.6:  # ties: the longer common prefix first ("q10l" before "q801" for "q101")
+                scored.append((-ratio, -prefix(w.lower(), cand.lower()), cand))
+        hits = [c for _, _, c in sorted(scored)[:3]]
         close.extend(h for h in hits if h not in close)
     head = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     return f"{head}The {len(pool)} valid {what} are: {pool}"

@@ -9,8 +9,15 @@ Subcommands
     before needs that year's file (``--previous-data``); without it the report has no change
     section (a survey file is never compared with the bundled SYNTHETIC survey). A failed run
     keeps the executed notebook as ``DIR/failed_dgi_report_YEAR.ipynb``.
-``dgi-stats validate FILE --year YEAR``
-    Check a survey file against YEAR's index specification (columns and answer codes).
+``dgi-stats validate FILE --year YEAR [--margins PATH] [design options]``
+    Run every check the report's analysis makes on a survey file (columns, answer codes, unit
+    names, weights, then the design with its certainty PSUs, fpc and lonely PSUs, raking and
+    scoring) and print one message per problem.
+
+Both read files with :func:`dgi_stats.read_survey` (CSV in UTF-8 or UTF-16, other encodings with
+``--encoding``; Parquet; SPSS; Stata; Excel files are refused: save them as CSV) and take the
+design options of :func:`dgi_stats.report.analyse_survey`: ``--lonely-psu``, ``--certainty``,
+``--fpc``, ``--variance`` (taylor, jkn or bootstrap).
 
 Bad input ends with a one-line message on stderr and a non-zero exit status (2 for bad input, 1 when
 the report notebook fails), never with a traceback.
@@ -37,6 +44,31 @@ def _year(text: str) -> int:
     except ValueError:
         msg = f"invalid year {text!r}: give a four-digit year such as 2021"
         raise argparse.ArgumentTypeError(msg) from None
+
+
+def _add_design_options(cmd: argparse.ArgumentParser) -> None:
+    """Options of the survey's reading and design, shared by ``report`` and ``validate``."""
+    from dgi_stats.design import LONELY_PSU_OPTIONS
+
+    cmd.add_argument("--encoding", metavar="CODEC",
+                     help="text encoding of CSV files, e.g. cp1258 (default: UTF-8 or UTF-16, detected)")
+    cmd.add_argument("--lonely-psu", choices=LONELY_PSU_OPTIONS, default="fail",
+                     help="units with a single commune (PSU): fail (default), remove, certainty, "
+                          "adjust or average, as SurveyDesign's lonely_psu")
+    cmd.add_argument("--certainty", metavar="COLUMN",
+                     help="column of the communes' inclusion probabilities (1 = certainty PSU) or a "
+                          "certainty flag; 'none' for no certainty PSUs (default: pi_commune when the "
+                          "file has the frame columns pi_commune, communes_in_unit, "
+                          "villages_in_commune, adults_in_village)")
+    cmd.add_argument("--fpc", metavar="COL1,COL2[,COL3]",
+                     help="population sizes per stage (communes in the unit, villages in the commune[, "
+                          "adults in the village]); 'none' for no fpc (default: the frame columns when "
+                          "present)")
+    cmd.add_argument("--variance", choices=("taylor", "jkn", "bootstrap"), default="taylor",
+                     help="variance method: taylor linearisation (default), jkn (delete-one-commune "
+                          "jackknife) or bootstrap (Rao-Wu) replicates")
+    cmd.add_argument("--replicates", type=int, default=200, metavar="N",
+                     help="bootstrap replicates with --variance bootstrap (default: 200)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -70,7 +102,8 @@ def make_parser() -> argparse.ArgumentParser:
         ),
     )
     rep.add_argument("year", type=_year, help="report year (2020-2024)")
-    rep.add_argument("--data", metavar="PATH", help="survey file (CSV, Parquet, SPSS .sav, Stata .dta)")
+    rep.add_argument("--data", metavar="PATH",
+                     help="survey file (CSV, Parquet, SPSS .sav, Stata .dta; Excel: save as CSV)")
     rep.add_argument("--margins", metavar="PATH",
                      help="adult counts by district, sex, age_group, ethnicity for raking")
     rep.add_argument("--previous-data", metavar="PATH",
@@ -79,13 +112,12 @@ def make_parser() -> argparse.ArgumentParser:
     rep.add_argument("--previous-margins", metavar="PATH",
                      help="margins of the year before (with --previous-data)")
     rep.add_argument("--out", metavar="DIR", help="output folder (default: reports/YEAR)")
-    rep.add_argument("--variance", choices=("taylor", "jkn", "bootstrap"), default="taylor",
-                     help="variance method (default: taylor linearisation)")
-    rep.add_argument("--replicates", type=int, default=200, metavar="N",
-                     help="bootstrap replicates with --variance bootstrap (default: 200)")
+    _add_design_options(rep)
     rep.add_argument("--confidence-level", type=float, default=0.95, metavar="LEVEL",
                      help="level of intervals and rank sets (default: 0.95)")
     rep.add_argument("--seed", type=int, default=20240101, help="random seed (default: 20240101)")
+    rep.add_argument("--lang", choices=("en", "vi"), default="en",
+                     help="language of the report: en (English, default) or vi (Vietnamese)")
     rep.add_argument("--notebook", metavar="PATH",
                      help="run this notebook instead of the packaged template")
     rep.add_argument("--no-html", action="store_true", help="do not render HTML")
@@ -95,15 +127,24 @@ def make_parser() -> argparse.ArgumentParser:
     val = sub.add_parser(
         "validate",
         help="check a survey file against a year's index specification",
-        description="Check that a survey file has the columns and answer codes of YEAR's spec.",
+        description=(
+            "Run every check the report's analysis of FILE would make (columns and answer codes of "
+            "YEAR's spec, unit names, weights, design, lonely PSUs, raking to --margins, scoring) and "
+            "print one message per problem."
+        ),
     )
     val.add_argument("file", help="survey file (CSV, Parquet, SPSS .sav, Stata .dta)")
     val.add_argument("--year", type=_year, required=True, help="specification year (2020-2024)")
+    val.add_argument("--margins", metavar="PATH",
+                     help="adult counts by district, sex, age_group, ethnicity for raking")
+    _add_design_options(val)
     return parser
 
 
 def _error(command: str, message: str) -> None:
     text = " ".join(str(message).split())
+    if "encoding=" in text and "--encoding" not in text:  # read_survey's advice, in CLI terms
+        text += " On the command line: --encoding CODEC (e.g. --encoding cp1258)."
     print(f"{PROG} {command}: error: {text}", file=sys.stderr)
 
 
@@ -130,6 +171,11 @@ def _report(args: argparse.Namespace) -> int:
             html=not args.no_html,
             progress=progress,
             progress_bar=args.progress,
+            encoding=args.encoding,
+            lonely_psu=args.lonely_psu,
+            certainty=args.certainty,
+            fpc=args.fpc,
+            lang=args.lang,
         )
     except ReportError as exc:
         _error("report", str(exc))
@@ -162,14 +208,23 @@ def _report(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from dgi_stats.datasets import load_spec
-    from dgi_stats.report import check_survey_file
+    from dgi_stats.report import validate_survey
 
     try:
         spec = load_spec(args.year)
-        data = check_survey_file(args.file, spec)
+        found = validate_survey(
+            args.year, args.file, margins_path=args.margins, encoding=args.encoding,
+            variance=args.variance, n_replicates=args.replicates, lonely_psu=args.lonely_psu,
+            certainty=args.certainty, fpc=args.fpc,
+        )
     except DGIError as exc:
         _error("validate", str(exc))
         return EXIT_BAD_INPUT
+    for problem in found.problems:
+        _error("validate", problem)
+    if found.problems or found.data is None:
+        return EXIT_BAD_INPUT
+    data = found.data
     unit = spec.unit_column
     n_units = data[unit].nunique()
     items = spec.item_ids

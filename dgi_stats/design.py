@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from dgi_stats._rng import RNGLike, as_generator
+from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import DGIError
 
 __all__ = [
@@ -185,7 +186,7 @@ def _column(data: pd.DataFrame, spec: ColumnOrArray, name: str) -> tuple[np.ndar
         if spec not in data.columns:
             msg = (
                 f"The {name!r} parameter of SurveyDesign names column {spec!r}, which is not in "
-                f"data. Available columns: {list(map(str, data.columns))[:30]}."
+                f"data; {did_you_mean([spec], data.columns, what='columns')}."
             )
             raise DGIError(msg)
         return data[spec], spec  # type: ignore[return-value]  # a Series: factorised natively

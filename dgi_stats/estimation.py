@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import sparse, stats
 
 from dgi_stats._results import Summary, frame_repr
-from dgi_stats._validation import check_choice, check_probability, is_instance
+from dgi_stats._validation import check_choice, check_probability, did_you_mean, is_instance
 from dgi_stats.design import SurveyDesign
 from dgi_stats.exceptions import DGIError
 from dgi_stats.variance.replicate import replicate_variance
@@ -281,8 +281,8 @@ def _variables(
     for c in cols:
         if c not in data.columns:
             msg = (
-                f"{func}: variable {c!r} is not a column of the design's data. "
-                f"Available: {list(map(str, data.columns))[:30]}."
+                f"{func}: variable {c!r} is not a column of the design's data; "
+                f"{did_you_mean([c], data.columns, what='columns')}."
             )
             raise DGIError(msg)
         s = data[c]

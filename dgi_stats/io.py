@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import DGIError
 from dgi_stats.spec import IndexSpec
 from dgi_stats.units import match_units
@@ -235,7 +236,8 @@ def read_survey(
     if kind is None:
         msg = (
             f"read_survey cannot read {p.name!r}: unsupported suffix {p.suffix!r}. Supported: "
-            f"{sorted(SUPPORTED_FORMATS)}; export the data to one of these formats."
+            f"{sorted(SUPPORTED_FORMATS)}; export the data to one of these formats"
+            + (" (in Excel: File > Save As > CSV UTF-8)." if p.suffix.lower() in (".xlsx", ".xls") else ".")
         )
         raise DGIError(msg)
     if not p.is_file():
@@ -255,8 +257,8 @@ def read_survey(
         if missing:
             msg = (
                 f"{p.name} is missing required column(s) {missing} for spec {spec.name} {spec.year}; "
-                f"its columns are {list(map(str, frame.columns))[:30]}. Rename the columns, pass "
-                "unit_column=..., or use a spec that matches the questionnaire."
+                f"{did_you_mean(missing, frame.columns, what='columns of the file', exclude=needed)}. Rename the "
+                "columns, pass unit_column=..., or use a spec that matches the questionnaire."
             )
             raise DGIError(msg)
         try:
@@ -275,7 +277,7 @@ def read_survey(
         if column not in frame.columns:
             msg = (
                 f"The 'unit_column' parameter of read_survey names {column!r}, which is not a column "
-                f"of {p.name} (columns: {list(map(str, frame.columns))[:30]})."
+                f"of {p.name}; {did_you_mean([column], frame.columns, what='columns')}."
             )
             raise DGIError(msg)
         blank = frame[column].isna()

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import DGIError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -178,7 +179,7 @@ def _wide_scores(
         measures = dims if dims else list(frame.columns)
     missing = [m for m in measures if m not in frame.columns]
     if missing:
-        msg = f"{func}: measure(s) {missing} not in the data; available: {[str(c) for c in frame.columns]}."
+        msg = f"{func}: measure(s) {missing} not in the data; {did_you_mean(missing, frame.columns, what='measures')}."
         raise DGIError(msg)
     out = frame.loc[:, list(measures)].apply(pd.to_numeric, errors="coerce").astype(float)
     if out.isna().any().any():
@@ -407,7 +408,7 @@ def score_interval_plot(
     func = "score_interval_plot"
     if hasattr(data, "confidence_interval") and hasattr(data, "measures"):
         if measure not in list(data.measures):
-            msg = f"{func}: measure {measure!r} not in the Scores; available: {list(data.measures)}."
+            msg = f"{func}: measure {measure!r} not in the Scores; {did_you_mean([measure], data.measures, what='measures')}."
             raise DGIError(msg)
         frame = data[measure].confidence_interval(confidence_level).droplevel("measure")
     else:
@@ -647,7 +648,7 @@ def dimension_profile(
     chosen = list(wide.index) if units is None else list(units)
     missing = [u for u in chosen if u not in wide.index]
     if missing:
-        msg = f"{func}: unit(s) {missing} not in the data; available: {[str(u) for u in wide.index]}."
+        msg = f"{func}: unit(s) {missing} not in the data; {did_you_mean(missing, wide.index, what='units')}."
         raise DGIError(msg)
     if len(chosen) > len(MARKERS):
         msg = f"{func} can draw at most {len(MARKERS)} distinguishable units; pass units=[...]."
@@ -875,8 +876,11 @@ def sensitivity_bars(
 
     Notes
     -----
-    Monte Carlo estimates of S_Ti can fall slightly below S_i; the hatched part is then drawn as 0
-    and the total mark shows the estimate as it is.
+    Monte Carlo estimates of S_Ti can fall below S_i; the hatched part is then drawn as 0, the
+    total mark shows the estimate as it is and a note above the plot names the factors concerned.
+    When the data hold the bootstrap bounds of :func:`dgi_stats.composite.sobol_indices`
+    (``first_order_low`` / ``_high``, ``total_order_low`` / ``_high``), they are drawn as Monte
+    Carlo intervals.
 
     Examples
     --------
@@ -906,19 +910,45 @@ def sensitivity_bars(
                else frame.index.astype(str).to_numpy())
     first = _numeric(frame, scol, func=func)
     total = _numeric(frame, tcol, func=func)
+    bounds = {}
+    for name in ("first_order", "total_order"):
+        if f"{name}_low" in frame.columns and f"{name}_high" in frame.columns:
+            bounds[name] = (_numeric(frame, f"{name}_low", func=func),
+                            _numeric(frame, f"{name}_high", func=func))
     n = len(factors)
+    inverted = [str(f) for f, a, b in zip(factors, first, total, strict=True) if a > b]
     with _style():
-        fig, axes, y = _row_axes(ax, n, base=1.0, per_row=0.45)
+        fig, axes, y = _row_axes(ax, n, base=1.3 if inverted else 1.0, per_row=0.45)
         axes.barh(y, first, color="0.3", edgecolor="black", label="first order $S_i$")
         axes.barh(y, np.clip(total - first, 0.0, None), left=first, color="white",
                   edgecolor="black", hatch="///", label="interactions $S_{Ti} - S_i$")
         axes.plot(total, y, "|", color="black", markersize=14, markeredgewidth=2,
                   label="total order $S_{Ti}$")
+        right = float(np.max(total))
+        if "first_order" in bounds:
+            lo, hi = bounds["first_order"]
+            axes.errorbar(first, y - 0.12, xerr=[np.clip(first - lo, 0, None),
+                                                 np.clip(hi - first, 0, None)],
+                          fmt="none", ecolor="tab:orange", elinewidth=1.5, capsize=3,
+                          label="Monte Carlo interval of $S_i$")
+            right = max(right, float(np.max(hi)))
+        if "total_order" in bounds:
+            lo, hi = bounds["total_order"]
+            axes.errorbar(total, y + 0.12, xerr=[np.clip(total - lo, 0, None),
+                                                 np.clip(hi - total, 0, None)],
+                          fmt="none", ecolor="tab:blue", elinewidth=1.5, capsize=3,
+                          label="Monte Carlo interval of $S_{Ti}$")
+            right = max(right, float(np.max(hi)))
         axes.set_yticks(y, factors.tolist())
         axes.set_xlabel("Sobol index")
-        axes.set_xlim(0, max(1.0, float(np.max(total)) * 1.05))
-        _legend_below(axes)
+        axes.set_xlim(0, max(1.0, right * 1.05))
+        _legend_below(axes, ncol=2 if bounds else 3)
         _set_title(axes, title)
+        if inverted:
+            why = ("Monte Carlo error: see the intervals (a larger n_base narrows them)."
+                   if bounds else
+                   "Monte Carlo error: a larger n_base or bootstrap intervals show it.")
+            axes.set_xlabel(f"Sobol index\nNote: S_i > S_Ti for: {', '.join(inverted)}.\n{why}")
     return fig
 
 

@@ -54,15 +54,19 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "ReportError",
     "ReportResult",
+    "SurveyCheck",
     "check_survey_file",
     "data_banner",
+    "display_table",
     "figure_title",
     "file_provenance",
+    "narrate",
     "package_versions",
     "read_json",
     "report_notebook",
     "run_report",
     "show_figure",
+    "validate_survey",
     "write_summary",
 ]
 
@@ -129,63 +133,132 @@ def _check_year(year: Any) -> int:
     return int(year)
 
 
-def _read_table(path: Path, *, what: str) -> pd.DataFrame:
-    """Read a CSV, Parquet, SPSS or Stata file with a clear error."""
-    if not path.exists():
-        msg = f"{what} file not found: {str(path)!r}. Check the path."
+def _read_table(path: str | Path, *, what: str, encoding: str | None = None) -> pd.DataFrame:
+    """Read a file with :func:`dgi_stats.io.read_survey` (the one reader), after a clear check that
+    it exists. Excel files are refused the same way as by ``read_survey`` (save them as CSV)."""
+    from dgi_stats.io import read_survey
+
+    p = Path(path)
+    if not p.exists():
+        msg = f"{what} file not found: {str(p)!r}. Check the path."
         raise DGIError(msg)
-    if not path.is_file():
-        msg = f"{what} path {str(path)!r} is not a file."
+    if not p.is_file():
+        msg = f"{what} path {str(p)!r} is not a file."
         raise DGIError(msg)
-    suffix = path.suffix.lower()
     try:
-        if suffix in (".csv", ".txt"):
-            return pd.read_csv(path, encoding="utf-8")
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if suffix == ".sav":
-            return pd.read_spss(path)
-        if suffix == ".dta":
-            return pd.read_stata(path)
-        if suffix in (".xlsx", ".xls"):
-            return pd.read_excel(path)
-    except UnicodeDecodeError as exc:
-        msg = (
-            f"{what} file {str(path)!r} is not UTF-8 ({exc.reason} at byte {exc.start}); re-save it as "
-            "UTF-8 (Vietnamese files are often Windows-1258 or UTF-16)."
+        return read_survey(p, encoding=encoding)
+    except DGIError as exc:
+        raise DGIError(f"{what} file: {exc}") from None
+    except (ValueError, OSError) as exc:
+        msg = f"cannot read {what} file {str(p)!r}: {exc}".replace("\n", " ")
+        raise DGIError(msg) from None
+
+
+def _weight_column(data: pd.DataFrame) -> str:
+    """The column the report takes the weights from: nonresponse-adjusted when present."""
+    return "nr_weight" if "nr_weight" in data.columns else "design_weight"
+
+
+def survey_problems(data: pd.DataFrame, spec: IndexSpec, *, name: str = "survey file") -> list[str]:
+    """Every problem of a survey table that the report would stop at, one message each.
+
+    Checks the columns (the spec's items and :data:`DESIGN_COLUMNS`), the answer codes, unique
+    respondent ids, the unit names (replaced **in place** by their canonical names with the
+    tolerant matching of :func:`dgi_stats.units.match_units`) and the weights (numeric, finite,
+    not negative). The design, raking and scoring are checked by :func:`validate_survey`.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The survey as read; its unit column is normalised in place.
+    spec : IndexSpec
+        The year's index specification.
+    name : str
+        How the messages name the data. default: "survey file".
+
+    Returns
+    -------
+    list of str
+        One message per problem (empty when there is none).
+    """
+    from dgi_stats._validation import did_you_mean
+    from dgi_stats.units import match_units
+
+    problems: list[str] = []
+    if len(data) == 0:
+        return [f"{name} has no respondents (no data rows)."]
+    unit = spec.unit_column
+    required = [*DESIGN_COLUMNS, *spec.item_ids]
+    if unit not in required:
+        required.insert(0, unit)
+    missing = [c for c in required if c not in data.columns]
+    if missing:
+        problems.append(
+            f"{name} does not match the {spec.name} {spec.year} spec: missing column(s) "
+            f"{', '.join(missing)}; "
+            f"{did_you_mean(missing, data.columns, what='columns of the file', exclude=required)}. "
+            "Rename the columns or pass the matching spec."
         )
-        raise DGIError(msg) from None
-    except (ValueError, OSError, ImportError) as exc:
-        msg = f"cannot read {what} file {str(path)!r}: {exc}".replace("\n", " ")
-        raise DGIError(msg) from None
-    msg = (
-        f"{what} file {str(path)!r} has an unsupported extension {suffix!r}; use .csv, .parquet, "
-        ".sav, .dta or .xlsx."
-    )
-    raise DGIError(msg)
+    if all(c in data.columns for c in spec.scored_item_ids):
+        try:
+            spec.validate_answers(data)
+        except DGIError as exc:
+            problems.append(f"{name}: {exc}")
+    rid = spec.respondent_column
+    if rid in data.columns and data[rid].duplicated().any():
+        dup = data[rid][data[rid].duplicated(keep=False)]
+        problems.append(
+            f"{name}: duplicate respondent ids in column {rid!r}: {list(dict.fromkeys(dup))[:5]} "
+            f"(rows {list(dup.index[:10])}). Remove or renumber the duplicates."
+        )
+    if unit in data.columns:
+        blank = data[unit].isna()
+        if blank.any():
+            problems.append(
+                f"{name}: column {unit!r} is blank in rows {list(data.index[blank][:10])}; every "
+                "respondent needs a unit."
+            )
+        else:
+            try:
+                data[unit] = match_units([str(v) for v in data[unit]])
+            except DGIError as exc:
+                problems.append(f"{name}: column {unit!r}: {exc}")
+    weight = _weight_column(data)
+    if weight in data.columns:
+        w = pd.to_numeric(data[weight], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad = ~np.isfinite(w) | (w < 0)
+        if bad.any():
+            rows = [int(i) for i in np.flatnonzero(bad)[:10]]
+            problems.append(
+                f"{name}: the weights {weight!r} are negative, missing, non-numeric or infinite in "
+                f"{int(bad.sum())} row(s) (0-based rows {rows}{', ...' if bad.sum() > 10 else ''}). "
+                "Weights must be numbers >= 0."
+            )
+    return problems
 
 
-def check_survey_file(path: str | Path, spec: IndexSpec) -> pd.DataFrame:
-    """Read a survey file and check that its columns match ``spec``.
+def check_survey_file(path: str | Path, spec: IndexSpec, *, encoding: str | None = None) -> pd.DataFrame:
+    """Read a survey file with :func:`dgi_stats.io.read_survey` and check it against ``spec``.
 
     Parameters
     ----------
     path : str or Path
-        A CSV (UTF-8), Parquet, SPSS ``.sav``, Stata ``.dta`` or Excel file, one row per respondent.
+        A CSV (UTF-8, UTF-16 or, with ``encoding``, any codec), Parquet, SPSS ``.sav`` or Stata
+        ``.dta`` file, one row per respondent. Excel files are refused: save them as CSV.
     spec : IndexSpec
         The year's index specification.
+    encoding : str, optional
+        Text encoding of a CSV file, for example ``"cp1258"``. default: None (UTF-8 or UTF-16).
 
     Returns
     -------
     pandas.DataFrame
-        The data as read.
+        The data, unit names replaced by their canonical names ("TP Uông Bí" -> "Uông Bí").
 
     Raises
     ------
     DGIError
-        If the file is missing or unreadable, a design column (``district``, ``commune_id``,
-        ``village_id``, ``design_weight``) or a questionnaire item of ``spec`` is missing, or an
-        answer code is outside the spec (the message names the rows).
+        The first problem found (see :func:`survey_problems`); :func:`validate_survey` lists all.
 
     Examples
     --------
@@ -200,38 +273,39 @@ def check_survey_file(path: str | Path, spec: IndexSpec) -> pd.DataFrame:
     dgi_stats.exceptions.DGIError: survey file ... does not match the DGI 2021 spec: missing ...
     """
     p = Path(path)
-    data = _read_table(p, what="survey")
-    required = [*DESIGN_COLUMNS, *spec.item_ids]
-    if spec.unit_column not in required:
-        required.insert(0, spec.unit_column)
-    missing = [c for c in required if c not in data.columns]
-    if missing:
-        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-        msg = (
-            f"survey file {str(p)!r} does not match the {spec.name} {spec.year} spec: missing "
-            f"column(s) {shown}. Rename the columns or pass the matching spec."
-        )
-        raise DGIError(msg)
-    validate = getattr(spec, "validate_answers", None)
-    if callable(validate):
-        validate(data)
+    data = _read_table(p, what="survey", encoding=encoding)
+    problems = survey_problems(data, spec, name=f"survey file {str(p)!r}")
+    if problems:
+        from dgi_stats.exceptions import UnknownUnitError
+
+        raise (UnknownUnitError if "unknown unit" in problems[0] else DGIError)(problems[0])
     return data
 
 
 def _check_inputs(
-    year: int, data_path: str | Path | None, margins_path: str | Path | None
+    year: int, data_path: str | Path | None, margins_path: str | Path | None,
+    **options: Any,
 ) -> tuple[Path | None, Path | None]:
-    from dgi_stats.datasets import load_spec
-
-    spec = load_spec(year)
+    """Resolve the input files and run :func:`validate_survey` on a survey file (``options``:
+    its keyword arguments), so that a report never starts on a file its analysis would refuse."""
     data = None
     margins = None
-    if data_path is not None:
-        data = Path(data_path).resolve()
-        check_survey_file(data, spec)
     if margins_path is not None:
         margins = Path(margins_path).resolve()
-        read_margins(margins)
+        if not margins.exists():
+            msg = f"margins file not found: {str(margins_path)!r}. Check the path."
+            raise DGIError(msg)
+    if data_path is not None:
+        data = Path(data_path).resolve()
+        found = validate_survey(year, data, margins_path=margins, **options)
+        if found.problems:
+            if len(found.problems) == 1:
+                raise DGIError(found.problems[0])
+            listed = " ".join(f"({i}) {m}" for i, m in enumerate(found.problems, 1))
+            msg = f"{len(found.problems)} problems (see `dgi-stats validate`): {listed}"
+            raise DGIError(msg)
+    elif margins is not None:
+        read_margins(margins, encoding=options.get("encoding"))
     return data, margins
 
 
@@ -257,7 +331,7 @@ def report_notebook(year: int) -> Any:
     Examples
     --------
     >>> nb = report_notebook(2021)
-    >>> nb.cells[1].metadata["tags"]
+    >>> nb.cells[0].metadata["tags"]
     ['parameters']
     """
     from dgi_stats.report_template import build_report_notebook
@@ -428,6 +502,11 @@ def run_report(
     html: bool = True,
     progress: Progress | None = None,
     progress_bar: bool = False,
+    encoding: str | None = None,
+    lonely_psu: str = "fail",
+    certainty: str | bool | None = None,
+    fpc: str | Sequence[str] | bool | None = None,
+    lang: str = "en",
 ) -> ReportResult:
     """Execute the report notebook of ``year`` and write its outputs into ``output_dir``.
 
@@ -465,6 +544,15 @@ def run_report(
         Called with a short message before each long step. default: None (silent).
     progress_bar : bool
         Show papermill's cell progress bar on stderr. default: False.
+    encoding : str, optional
+        Text encoding of the CSV input files, e.g. ``"cp1258"``. default: None (UTF-8 or UTF-16).
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
+        Units with a single commune (see :class:`~dgi_stats.design.SurveyDesign`). default: "fail".
+    certainty, fpc : optional
+        Certainty-PSU column and fpc columns (see :func:`design_options`). default: None, the
+        bundled frame columns when the survey has them.
+    lang : {"en", "vi"}
+        Language of the report (notebook parameter ``lang``). default: "en".
 
     Returns
     -------
@@ -496,13 +584,29 @@ def run_report(
         msg = f"The 'seed' parameter of run_report must be a non-negative int. Got {seed!r} instead."
         raise DGIError(msg)
     check_choice(variance, VARIANCE_METHODS, name="variance", func="run_report")
-    data, margins = _check_inputs(year, data_path, margins_path)
+    from dgi_stats.design import LONELY_PSU_OPTIONS
+
+    check_choice(lonely_psu, LONELY_PSU_OPTIONS, name="lonely_psu", func="run_report")
+    check_choice(lang, ("en", "vi"), name="lang", func="run_report")
+    cert_opt = _columns_option(certainty, name="certainty")
+    if isinstance(cert_opt, list) and len(cert_opt) == 1:
+        certainty = cert_opt[0]
+    elif isinstance(cert_opt, list):
+        msg = f"The 'certainty' parameter of run_report names one column. Got {certainty!r} instead."
+        raise DGIError(msg)
+    else:
+        certainty = cert_opt
+    fpc = _columns_option(fpc, name="fpc")
+    options = {"encoding": encoding, "variance": variance, "n_replicates": n_replicates,
+               "lonely_psu": lonely_psu, "certainty": certainty, "fpc": fpc}
+    data, margins = _check_inputs(year, data_path, margins_path, **options)
     prev_data: Path | None = None
     prev_margins: Path | None = None
     prev = previous_inputs(year, data_path=data_path, previous_data_path=previous_data_path,
                            previous_margins_path=previous_margins_path)
     if prev is not None:
-        prev_data, prev_margins = _check_inputs(year - 1, prev["data_path"], prev["margins_path"])
+        prev_data, prev_margins = _check_inputs(year - 1, prev["data_path"], prev["margins_path"],
+                                                **options)
     if notebook is not None:
         nb_path = Path(notebook)
         if not nb_path.is_file():
@@ -534,6 +638,11 @@ def run_report(
             "n_replicates": n_replicates,
             "confidence_level": level,
             "seed": int(seed),
+            "encoding": encoding,
+            "lonely_psu": lonely_psu,
+            "certainty": certainty,
+            "fpc": fpc,
+            "lang": lang,
         }
         say(f"running the {year} report notebook (about a minute; progress per cell with --progress)")
         _execute(source, tmp / f"{name}.ipynb", params, tmp, progress_bar=progress_bar,
@@ -740,15 +849,17 @@ _BANNER = (
 )
 
 
-def data_banner(synthetic: bool, *, what: str = "survey") -> Any:
+def data_banner(synthetic: bool, *, what: str | None = None, lang: str = "en") -> Any:
     """A banner for the report: SYNTHETIC data are flagged in bold wherever they are used.
 
     Parameters
     ----------
     synthetic : bool
         True when the data are the bundled synthetic survey.
-    what : str
-        What the banner is about. default: "survey".
+    what : str, optional
+        What the banner is about. default: "survey" (in ``lang``).
+    lang : {"en", "vi"}
+        Language. default: "en".
 
     Returns
     -------
@@ -762,30 +873,42 @@ def data_banner(synthetic: bool, *, what: str = "survey") -> Any:
     """
     from IPython.display import HTML
 
-    if synthetic:
-        text = (
-            f"SYNTHETIC DATA: this {what} was simulated by dgi_stats, so that its true scores "
-            "reproduce the published DGI figures (every other true score is invented). It is not "
-            "the DGI's microdata, which are not public. The estimates illustrate the methods and "
-            "must not be cited as DGI results; only the published figures of section 1 are real."
-        )
-    else:
-        text = f"Data: the {what} file given as data_path (see the provenance table)."
+    t = _texts()
+    what = what if what is not None else t.pick(t.PHRASES["survey"], lang)
+    text = t.pick(t.PHRASES["banner_synthetic" if synthetic else "banner_file"], lang).format(what=what)
     return HTML(_BANNER.format(text=text))
 
 
-def figure_title(text: str, synthetic: bool) -> str:
+def figure_title(text: str, synthetic: bool, lang: str = "en", **fields: Any) -> str:
     """A figure title, with a second line "SYNTHETIC data" when the data are synthetic.
+
+    ``text`` is a title, or the key of a report figure (``"total_scores"``, ...) whose title in
+    ``lang`` is filled with ``fields`` (``year``, ``level``).
 
     Examples
     --------
     >>> figure_title("DGI 2021", True)
     'DGI 2021\\nSYNTHETIC data: illustration, not DGI results'
+    >>> figure_title("dimension_heatmap", False, "vi", year=2021)
+    'DGI 2021: điểm các lĩnh vực'
     """
-    return f"{text}\nSYNTHETIC data: illustration, not DGI results" if synthetic else text
+    t = _texts()
+    if text in t.FIGURE_TITLES:
+        if "year" in fields and "prev" not in fields:
+            fields["prev"] = int(fields["year"]) - 1
+        text = t.pick(t.FIGURE_TITLES[text], lang).format(**fields)
+    if synthetic:
+        text = f"{text}\n{t.pick(t.PHRASES['synthetic_title'], lang)}"
+    if lang == "en":
+        return text
+    import textwrap  # Vietnamese titles run longer: keep them inside narrow figures
+
+    return "\n".join(textwrap.fill(part, 48) for part in text.split("\n"))
 
 
-def show_figure(fig: Figure, name: str, output_dir: str | Path, *, alt_text: str | None = None) -> Any:
+def show_figure(
+    fig: Figure, name: str, output_dir: str | Path, *, alt_text: str | None = None, lang: str = "en"
+) -> Any:
     """Save ``fig`` as ``figures/<name>.png`` and ``.svg`` under ``output_dir`` and return the PNG.
 
     Returning an :class:`IPython.display.Image` makes the figure the cell's output, so the HTML
@@ -799,7 +922,11 @@ def show_figure(fig: Figure, name: str, output_dir: str | Path, *, alt_text: str
     output_dir : str or Path
         The report folder (``figures/`` is created inside).
     alt_text : str, optional
-        Text alternative of the image in the HTML report. default: the name, with spaces.
+        Text alternative of the image in the HTML report. default: the report's description of
+        the figure ``name`` in ``lang``, else the figure's title, else the name with spaces.
+    lang : {"en", "vi"}
+        Language of the texts drawn in the figure (labels, legends) and of the alt text.
+        default: "en".
 
     Returns
     -------
@@ -818,11 +945,350 @@ def show_figure(fig: Figure, name: str, output_dir: str | Path, *, alt_text: str
 
     from dgi_stats.plots import save_figure
 
+    t = _texts()
+    lang = t.check_lang(lang)
+    _translate_figure(fig, lang)
     folder = Path(output_dir) / FIGURES_DIR
     folder.mkdir(parents=True, exist_ok=True)
     paths = save_figure(fig, folder, name, formats=("png", "svg"))
-    alt = alt_text or name.replace("_", " ")
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    alt = alt_text or (t.pick(t.FIGURE_ALT[name], lang) if name in t.FIGURE_ALT else "")
+    if not alt:
+        alt = " ".join(titles).replace("\n", " ") or name.replace("_", " ")
     return Image(data=paths[0].read_bytes(), format="png", alt=alt)
+
+
+# ------------------------------------------------------------------- display in two languages
+_TABLE_CSS = (
+    "<style>"
+    "table.dgi-table{border-collapse:collapse;margin:0.3em 0 0.6em;font-size:13px;max-width:100%;"
+    "table-layout:auto}"
+    "table.dgi-table th,table.dgi-table td{border-bottom:1px solid #ccc;padding:3px 7px;"
+    "vertical-align:top;white-space:nowrap;text-align:right}"
+    "table.dgi-table th{font-weight:bold;background:#f3f3f3;text-align:left}"
+    "table.dgi-table td.dgi-text{text-align:left;white-space:normal;overflow-wrap:break-word;"
+    "min-width:6em;max-width:30em}"
+    "table.dgi-table th{white-space:normal;max-width:14em}"
+    "div.dgi-notes{font-size:12px;margin:0 0 1em}"
+    "</style>"
+)
+_P_COLUMNS = frozenset({"score_change_pvalue", "score_change_pvalue_holm", "pvalue", "p_top_1",
+                        "p_top_3", "p_rank_1", "power", "power_se", "power_rank", "power_score"})
+_INT_COLUMNS = frozenset({"rank", "rank_before", "rank_after", "places_gained", "lower", "nominal",
+                          "median", "respondents", "communes", "villages", "adults", "bytes",
+                          "year", "dont_know", "refused", "blank", "not_applicable", "answered",
+                          "band"})
+
+
+def _texts() -> Any:
+    from dgi_stats.report_template import _text
+
+    return _text
+
+
+def narrate(key: str, lang: str = "en", *, year: int | None = None) -> Any:
+    """The narration of a report section in ``lang`` ("en" or "vi"), as Markdown.
+
+    Examples
+    --------
+    >>> narrate("summary", "vi").data.splitlines()[1]
+    '## 8. Tóm tắt'
+    """
+    from IPython.display import Markdown
+
+    t = _texts()
+    text = t.NARRATION[t.check_lang(lang)][key]
+    if year is not None:
+        text = text.replace("@YEAR@", str(year)).replace("@PREV@", str(year - 1))
+    return Markdown(text)
+
+
+def _measure_label(measure: str, lang: str) -> str:
+    """A measure's name for a header: dimensions by their name, total and composite by theirs."""
+    t = _texts()
+    if measure in t.HEADERS:
+        return t.pick(t.HEADERS[measure], lang)
+    from dgi_stats.datasets import available_years, load_spec
+
+    for year in sorted(available_years(), reverse=True):
+        for i, dim in enumerate(load_spec(year).dimensions, start=1):
+            if dim.id == measure:
+                return f"{i}. {dim.name_vi if lang == 'vi' else dim.name_en}"
+    return measure
+
+
+def _header(column: Any, lang: str) -> str:
+    t = _texts()
+    name = str(column)
+    if name in t.HEADERS:
+        return t.pick(t.HEADERS[name], lang)
+    if _is_dimension(name):
+        return _measure_label(name, lang)
+    if " / " in name:  # a weighting scenario "<scheme> / <aggregation>"
+        parts = name.split(" / ")
+        names = t.SCENARIO_VI if lang == "vi" else t.SCENARIO_EN
+        return " / ".join(names.get(p, p) for p in parts)
+    if lang == "vi":
+        return t.SCENARIO_VI.get(name, name.replace("_", " "))
+    return name.replace("_", " ")
+
+
+def _cell(value: Any, column: str, lang: str) -> tuple[str, bool]:
+    """(text, is_text) of one table cell: numbers rounded for reading, booleans as yes/no."""
+    import html as _html
+
+    t = _texts()
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return "–", False
+    if isinstance(value, bool | np.bool_):
+        return t.pick(t.PHRASES["yes" if value else "no"], lang), True
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}" if column not in ("year",) else str(int(value)), False
+    if isinstance(value, float | np.floating):
+        x = float(value)
+        if column in _INT_COLUMNS and x.is_integer():
+            return f"{int(x):,}" if column != "year" else str(int(x)), False
+        if column in _P_COLUMNS:
+            return ("< 0.001" if 0 < x < 0.001 else f"{x:.3f}"), False
+        if abs(x) >= 1000:
+            return f"{x:,.0f}", False
+        return f"{x:.2f}", False
+    text = str(value)
+    text = (t.VALUES_VI if lang == "vi" else t.VALUES_EN).get(text, text)
+    return _html.escape(text), True
+
+
+def _html_table(frame: pd.DataFrame, lang: str, *, two_lines: bool = False) -> str:
+    import html as _html
+
+    head = "".join(f"<th>{_html.escape(_header(c, lang))}</th>" for c in frame.columns)
+    rows = []
+    for values in frame.itertuples(index=False, name=None):
+        cells = []
+        for col, value in zip(frame.columns, values, strict=True):
+            text, is_text = _cell(value, str(col), lang)
+            if two_lines and " [" in text:
+                text = text.replace(" [", "<br>[")
+                is_text = False
+            cls = ' class="dgi-text"' if is_text else ""
+            cells.append(f"<td{cls}>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<table class="dgi-table"><thead><tr>{head}</tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table>")
+
+
+def _with_index(frame: pd.DataFrame, default: str) -> pd.DataFrame:
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
+        return frame.reset_index(drop=True)
+    names = [n if n is not None else default for n in frame.index.names]
+    out = frame.copy()
+    out.index = out.index.set_names(names)
+    return out.reset_index()
+
+
+def _interval(a: Any, b: Any, sep: str = "–") -> str:
+    if pd.isna(a) or pd.isna(b):
+        return "–"
+    fa, fb = float(a), float(b)
+    if fa.is_integer() and fb.is_integer():
+        return f"{int(fa)}{sep}{int(fb)}"
+    return f"{fa:.2f}{sep}{fb:.2f}"
+
+
+def _design_name(text: str, lang: str) -> str:
+    """A survey design's name of the planning section in ``lang``."""
+    if lang != "vi":
+        return text
+    for pattern, repl in _texts().DESIGN_VI:
+        text = re.sub(pattern, repl, text)
+    return text
+
+
+def _translate_check(text: str, lang: str) -> str:
+    if lang != "vi":
+        return text
+    return (text.replace("sum of the 8 dimension scores = total", "tổng điểm 8 lĩnh vực = tổng điểm")
+            .replace("total / 80 x 100 = composite %", "tổng điểm / 80 x 100 = chỉ số tổng hợp %")
+            .replace("mean of the units: mean total / 80 x 100 = mean composite %",
+                     "trung bình các đơn vị: tổng điểm trung bình / 80 x 100 = chỉ số tổng hợp "
+                     "trung bình %"))
+
+
+def _table_parts(frame: pd.DataFrame, kind: str | None, lang: str) -> list[pd.DataFrame]:
+    """The frame(s) to show for a table ``kind``: index made a column, columns combined or split so
+    that each table fits the page, rows sorted by rank wherever there is a rank."""
+    t = _texts()
+    df = _with_index(frame, "indicator" if kind == "nonresponse" else "unit")
+    if kind == "published":
+        df = df.copy()
+        df["measure"] = [
+            _measure_label(m, lang) if _is_dimension(m)
+            else t.pick(t.PUBLISHED_MEASURES[m], lang) if m in t.PUBLISHED_MEASURES else m
+            for m in df["measure"].astype(str)
+        ]
+        df["rank"] = df["rank"].astype("Int64")
+        df = df.sort_values(["year", "rank", "unit"], kind="stable", na_position="last")
+    elif kind == "arithmetic":
+        df = df.assign(check=[_translate_check(str(c), lang) for c in df["check"]])
+    elif kind == "results":
+        measures = [c for c in df.columns if c != "unit"]
+        return [df[["unit", *measures[i:i + 4]]] for i in range(0, len(measures), 4)]
+    elif kind == "ranks":
+        df = df.assign(
+            marginal_set=[_interval(a, b) for a, b in zip(df["marginal_lower"], df["marginal_upper"],
+                                                           strict=True)],
+            simultaneous_set=[_interval(a, b) for a, b in
+                              zip(df["simultaneous_lower"], df["simultaneous_upper"], strict=True)],
+        ).sort_values("rank", kind="stable")
+        keep = ["unit", "total", "std_error", "rank", "marginal_set", "simultaneous_set"]
+        df = df[keep + [c for c in df.columns if c.startswith("p_") or c == "band"]]
+    elif kind == "best":
+        df = df.sort_values("rank", kind="stable")
+    elif kind == "change":
+        df = df.sort_values("rank_after", kind="stable")
+        score = df[["unit", "score_before", "score_after"]].assign(
+            score_change=[
+                f"{c:+.2f} [{lo:+.2f}, {hi:+.2f}]" for c, lo, hi in
+                zip(df["score_change"], df["score_change_ci_low"], df["score_change_ci_high"],
+                    strict=True)
+            ],
+        )
+        for col in ("score_change_pvalue", "score_change_pvalue_holm"):
+            if col in df.columns:
+                score[col] = df[col]
+        rank = df[["unit", "rank_before", "rank_after", "places_gained"]].assign(
+            places_gained_bounds=[_interval(a, b, " to " if lang == "en" else " đến ")
+                                  for a, b in zip(df["places_gained_lower"],
+                                                  df["places_gained_upper"], strict=True)],
+        )
+        if "pvalue" in df.columns:
+            rank["pvalue"] = df["pvalue"]
+        return [score, rank]
+    elif kind == "scenarios":
+        df = df.sort_values(df.columns[1], kind="stable")
+    elif kind == "uncertainty":
+        df = df.assign(band_5_95=[_interval(a, b) for a, b in zip(df["q5"], df["q95"], strict=True)])
+        df = df[["unit", "nominal", "median", "band_5_95", "mean", "nominal_score"]]
+        df = df.sort_values("nominal", kind="stable")
+    elif kind == "summary":
+        if "total_ci" in df.columns:
+            df = df.assign(total_ci=[f"{a:.2f} {b}" for a, b in zip(df["total"], df["total_ci"],
+                                                                     strict=True)])
+            df = df.drop(columns="total")
+        df = df.rename(columns={"score_change": "score_change_point"})
+        df = df.sort_values("rank", kind="stable")
+    elif kind == "power" and "design" in df.columns:
+        df = df.assign(design=[_design_name(str(d), lang) for d in df["design"]])
+    elif kind == "planning":
+        df = df.assign(sample_size_factor=[f"{float(k):g}×" for k in df["sample_size_factor"]])
+    return [df]
+
+
+def display_table(frame: pd.DataFrame | None, lang: str = "en", *, kind: str | None = None) -> Any:
+    """A report table as a reader sees it: human headers in ``lang``, no index, rounded numbers.
+
+    The columns that need one are explained under the table. Wide tables are split (the results
+    of 8 dimensions, total and composite in tables of 4 measures; the change table into a score
+    and a rank part), rankings are sorted by rank, and text is never truncated.
+
+    Parameters
+    ----------
+    frame : DataFrame or None
+        A table of this module (None shows nothing).
+    lang : {"en", "vi"}
+        Language of headers and notes. default: "en".
+    kind : str, optional
+        Which table it is ("published", "arithmetic", "results", "ranks", "best", "change",
+        "scenarios", "uncertainty", "summary", "planning", "power", "nonresponse"), for its layout.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = display_table(pd.DataFrame({"weight_sum_before": [1.5]}, index=pd.Index(["Cô Tô"], name="unit")))
+    >>> "<th>Weight total, before raking</th>" in t.data
+    True
+    """
+    from IPython.display import HTML
+
+    t = _texts()
+    lang = t.check_lang(lang)
+    if frame is None:
+        return HTML("")
+    parts = _table_parts(frame, kind, lang)
+    html = [_TABLE_CSS]
+    explained: list[str] = []
+    for part in parts:
+        html.append(_html_table(part, lang, two_lines=kind == "results"))
+        explained += [str(c) for c in part.columns if str(c) in t.NOTES and str(c) not in explained]
+    if explained:
+        import html as _html
+
+        items = " ".join(
+            f"<b>{_html.escape(_header(c, lang))}</b>: {_html.escape(t.pick(t.NOTES[c], lang))}"
+            for c in explained
+        )
+        html.append(f'<div class="dgi-notes">{_html.escape(t.pick(t.PHRASES["notes"], lang))}. '
+                    f"{items}</div>")
+    return HTML("".join(html))
+
+
+def describe_analysis(analysis: Any, lang: str = "en") -> Any:
+    """One sentence (Markdown) on the survey analysed: year, data, respondents, units, weights."""
+    from IPython.display import Markdown
+
+    t = _texts()
+    data = t.pick(t.PHRASES["analysis_synthetic" if analysis.synthetic else "analysis_file"], lang)
+    raked = t.pick(t.PHRASES["raked" if analysis.margins else "not_raked"], lang)
+    text = t.pick(t.PHRASES["analysis"], lang).format(
+        year=analysis.year, data=data, n=f"{len(analysis.data):,}",
+        units=analysis.data[analysis.spec.unit_column].nunique(), raked=raked,
+    )
+    return Markdown(text)
+
+
+def _translate_figure(fig: Figure, lang: str) -> None:
+    """Put the texts drawn in ``fig`` (labels, ticks, legends) into ``lang``."""
+    from matplotlib.text import Text
+
+    t = _texts()
+    note = "Note: S_i > S_Ti for: "
+
+    def line(text: str) -> str:
+        short = re.match(r"^D(\d)\n", text)
+        if short and lang == "vi" and short.group(1) in t.DIMENSION_SHORT_VI:
+            return f"LV{short.group(1)}\n{t.DIMENSION_SHORT_VI[short.group(1)]}"
+        if _is_dimension(text):
+            return _measure_label(text, lang)
+        if lang != "vi":
+            return text
+        if text.startswith(note):
+            names = text[len(note):].rstrip(".").split(", ")
+            return t.FIGURE_VI[note] + ", ".join(t.FIGURE_VI.get(n, n) for n in names) + "."
+        return t.FIGURE_VI.get(text, text)
+
+    import functools
+
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    for ax in fig.axes:  # categorical tick labels are redrawn from their formatter
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, FixedFormatter):
+                formatter.seq = [line(str(s)) for s in formatter.seq]
+            elif isinstance(formatter, FuncFormatter) and isinstance(formatter.func, functools.partial):
+                func = formatter.func
+                if func.args and isinstance(func.args[0], dict):
+                    labels = {k: line(str(v)) for k, v in func.args[0].items()}
+                    formatter.func = functools.partial(func.func, labels, *func.args[1:])
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if text:
+            whole = line(text)
+            artist.set_text(whole if whole != text else "\n".join(line(p) for p in text.split("\n")))
 
 
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str, *, hint: str = "") -> None:
@@ -898,15 +1364,18 @@ def _bundled_files(year: int) -> dict[str, Any]:
     return {"survey": folder.joinpath(names["respondents"]), "margins": folder.joinpath(names["frame"])}
 
 
-def read_margins(path: str | Path) -> dict[str, pd.Series]:
+def read_margins(path: str | Path, *, encoding: str | None = None) -> dict[str, pd.Series]:
     """Population margins from a table of adult counts by district x sex x age group x ethnicity.
 
     Parameters
     ----------
     path : str or Path
-        CSV (UTF-8), Parquet or Excel file with columns ``district``, ``sex``, ``age_group``,
-        ``ethnicity`` and ``adults`` (one row per cell or per village x cell, as the bundled frame);
-        the categories must be spelled as in the survey file.
+        CSV, Parquet, SPSS or Stata file (read by :func:`dgi_stats.io.read_survey`) with columns
+        ``district``, ``sex``, ``age_group``, ``ethnicity`` and ``adults`` (one row per cell or per
+        village x cell, as the bundled frame); district names are matched tolerantly ("TP Uông
+        Bí" -> "Uông Bí"), the other categories must be spelled as in the survey file.
+    encoding : str, optional
+        Text encoding of a CSV file, for example ``"cp1258"``. default: None (UTF-8 or UTF-16).
 
     Returns
     -------
@@ -916,14 +1385,19 @@ def read_margins(path: str | Path) -> dict[str, pd.Series]:
     Raises
     ------
     DGIError
-        If the file is missing, unreadable or lacks a column.
+        If the file is missing, unreadable, lacks a column or names an unknown district.
     """
     from dgi_stats.simulate import frame_margins
+    from dgi_stats.units import match_units
 
-    frame = _read_table(Path(path), what="margins")
+    frame = _read_table(Path(path), what="margins", encoding=encoding)
     need = ["district", "sex", "age_group", "ethnicity", "adults"]
     _require_columns(frame, need, f"margins file {str(path)!r}",
                      hint=f"it needs adult counts with the columns {need}")
+    try:
+        frame["district"] = match_units([str(v) for v in frame["district"]])
+    except DGIError as exc:
+        raise DGIError(f"margins file {str(path)!r}: column 'district': {exc}") from None
     return frame_margins(frame)
 
 
@@ -938,6 +1412,86 @@ def _margins_from(obj: Any) -> dict[str, pd.Series]:
     raise DGIError(msg)
 
 
+#: Columns of the bundled surveys that describe the sampling frame: the commune's inclusion
+#: probability (certainty PSUs have 1) and the population sizes of the two stages and of the village.
+FRAME_COLUMNS = ("pi_commune", "communes_in_unit", "villages_in_commune", "adults_in_village")
+
+
+def _columns_option(value: Any, *, name: str) -> list[str] | bool | None:
+    """``None`` (default), ``False`` (none) or column names (a list, or one string "a,b")."""
+    if value is None or value is False:
+        return value
+    if isinstance(value, str):
+        if value.strip().lower() in ("", "none"):
+            return False
+        return [c.strip() for c in value.split(",") if c.strip()]
+    if isinstance(value, Sequence) and all(isinstance(c, str) for c in value):
+        return list(value)
+    msg = (
+        f"The {name!r} parameter must be None (the bundled frame columns when present), False "
+        f"(none) or column name(s). Got {value!r} instead."
+    )
+    raise DGIError(msg)
+
+
+def design_options(
+    data: pd.DataFrame, *, certainty: Any = None, fpc: Any = None
+) -> tuple[str | None, list[str] | None]:
+    """The certainty and fpc columns of the report's design for ``data``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The survey.
+    certainty : str, False or None
+        Column of the communes' inclusion probabilities (1 = certainty PSU) or a certainty flag;
+        False: no certainty PSUs. default: None, ``"pi_commune"`` when the survey has every column
+        of :data:`FRAME_COLUMNS` (as the bundled surveys), else none.
+    fpc : list of str, str "a,b[,c]", False or None
+        Population sizes per stage (see :class:`~dgi_stats.design.SurveyDesign`); False: no fpc.
+        default: None, the bundled columns when present (``communes_in_unit``,
+        ``villages_in_commune`` and, with certainty PSUs, ``adults_in_village``), else none.
+
+    Returns
+    -------
+    (certainty, fpc) : (str or None, list of str or None)
+    """
+    cert = _columns_option(certainty, name="certainty")
+    fpc_opt = _columns_option(fpc, name="fpc")
+    bundled = all(c in data.columns for c in FRAME_COLUMNS)
+    if cert is None:
+        cert_col: str | None = FRAME_COLUMNS[0] if bundled and fpc_opt is not False else None
+    elif cert is False:
+        cert_col = None
+    else:
+        assert isinstance(cert, list)
+        if len(cert) != 1:
+            msg = f"The 'certainty' parameter names one column. Got {certainty!r} instead."
+            raise DGIError(msg)
+        cert_col = cert[0]
+    if fpc_opt is None:
+        stages = FRAME_COLUMNS[1:] if cert_col is not None else FRAME_COLUMNS[1:3]
+        fpc_cols = list(stages) if bundled else None
+    elif fpc_opt is False:
+        fpc_cols = None
+    else:
+        assert isinstance(fpc_opt, list)
+        fpc_cols = fpc_opt
+    return cert_col, fpc_cols
+
+
+def _design(data: pd.DataFrame, spec: Any, *, lonely_psu: str, certainty: Any, fpc: Any) -> Any:
+    """The report's design: strata = units, PSU = commune, SSU = village, the report's weights."""
+    from dgi_stats.design import SurveyDesign
+
+    cert_col, fpc_cols = design_options(data, certainty=certainty, fpc=fpc)
+    return SurveyDesign(
+        data, weights=_weight_column(data), strata=spec.unit_column, psu="commune_id",
+        ssu="village_id", nest=True, certainty=cert_col, fpc=fpc_cols,
+        lonely_psu=lonely_psu,  # type: ignore[arg-type]
+    )
+
+
 def analyse_survey(
     year: int,
     *,
@@ -946,12 +1500,18 @@ def analyse_survey(
     variance: str = "taylor",
     n_replicates: int = 200,
     rng: Any = None,
+    encoding: str | None = None,
+    lonely_psu: str = "fail",
+    certainty: Any = None,
+    fpc: Any = None,
 ) -> SurveyAnalysis:
     """Take one year's survey through the report's pipeline: design, raking, scores.
 
     The steps, each a dgi_stats call: read the survey (the bundled SYNTHETIC one when
-    ``data_path`` is None); build a stratified (unit) two-stage (commune, village) design with
-    the nonresponse-adjusted weights (``nr_weight``, else ``design_weight``); rake it to the
+    ``data_path`` is None) with :func:`dgi_stats.io.read_survey`, unit names made canonical
+    ("TP Uông Bí" -> "Uông Bí"); build a stratified (unit) two-stage (commune, village) design
+    with the nonresponse-adjusted weights (``nr_weight``, else ``design_weight``), certainty
+    communes and fpc from the frame columns when present; rake it to the
     population margins (unit x sex x age group and unit x ethnicity; the bundled margins with the
     bundled survey, ``margins_path`` otherwise, no raking when a survey file comes without
     margins); score every measure of the year's spec with :func:`dgi_stats.estimation.score`.
@@ -975,6 +1535,15 @@ def analyse_survey(
         Bootstrap replicates (``variance="bootstrap"`` only). default: 200.
     rng : int, Generator or None
         Random numbers of the bootstrap. default: None.
+    encoding : str, optional
+        Text encoding of CSV files (survey and margins), e.g. ``"cp1258"``. default: None
+        (UTF-8 or UTF-16, detected).
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
+        Strata (units) with a single PSU (commune); see :class:`~dgi_stats.design.SurveyDesign`.
+        default: "fail".
+    certainty, fpc : optional
+        Certainty-PSU column and fpc columns (see :func:`design_options`). default: None, the
+        bundled frame columns when the survey has them.
 
     Returns
     -------
@@ -986,14 +1555,8 @@ def analyse_survey(
         Bad files or parameters (see the functions called).
     """
     from dgi_stats import datasets
-    from dgi_stats._rng import as_generator
-    from dgi_stats._validation import check_choice
-    from dgi_stats.design import SurveyDesign
-    from dgi_stats.estimation import score
-    from dgi_stats.weighting import rake
 
     year = _check_year(year)
-    gen = as_generator(rng)
     spec = datasets.load_spec(year)
     synthetic = data_path is None
     files: dict[str, Any]
@@ -1002,32 +1565,43 @@ def analyse_survey(
         margins_all: dict[str, pd.Series] | None = _margins_from(datasets.load_margins(year))
         files = _bundled_files(year)
         if margins_path is not None:
-            margins_all = read_margins(margins_path)
+            margins_all = read_margins(margins_path, encoding=encoding)
             files["margins"] = Path(margins_path)
     else:
         assert data_path is not None
-        data = check_survey_file(data_path, spec)
+        data = check_survey_file(data_path, spec, encoding=encoding)
         files = {"survey": Path(data_path), "margins": None}
         margins_all = None
         if margins_path is not None:
-            margins_all = read_margins(margins_path)
+            margins_all = read_margins(margins_path, encoding=encoding)
             files["margins"] = Path(margins_path)
-    weight_column = "nr_weight" if "nr_weight" in data.columns else "design_weight"
+    return _analyse(
+        year, spec, data, synthetic=synthetic, files=files, margins_all=margins_all,
+        variance=variance, n_replicates=n_replicates, rng=rng, lonely_psu=lonely_psu,
+        certainty=certainty, fpc=fpc,
+    )
+
+
+def _analyse(
+    year: int, spec: Any, data: pd.DataFrame, *, synthetic: bool, files: dict[str, Any],
+    margins_all: dict[str, pd.Series] | None, variance: str, n_replicates: int, rng: Any,
+    lonely_psu: str, certainty: Any, fpc: Any,
+) -> SurveyAnalysis:
+    """Design, raking and scores of a survey table that was read and checked."""
+    from dgi_stats._rng import as_generator
+    from dgi_stats._validation import check_choice
+    from dgi_stats.design import LONELY_PSU_OPTIONS
+    from dgi_stats.estimation import score
+    from dgi_stats.weighting import rake
+
+    gen = as_generator(rng)
     unit = spec.unit_column
     check_choice(variance, VARIANCE_METHODS, name="variance", func="analyse_survey")
+    check_choice(lonely_psu, LONELY_PSU_OPTIONS, name="lonely_psu", func="analyse_survey")
     # certainty communes as strata of their own with stage-1 and stage-2 fpc from the frame when
     # the file carries them (the bundled surveys do); otherwise communes drawn with replacement.
-    # Which one was used: design.certainty_psus (None for the with-replacement design).
-    frame_columns = ("pi_commune", "communes_in_unit", "villages_in_commune", "adults_in_village")
-    if all(c in data.columns for c in frame_columns):
-        design = SurveyDesign(
-            data, weights=weight_column, strata=unit, psu="commune_id", ssu="village_id",
-            nest=True, certainty="pi_commune", fpc=list(frame_columns[1:]),
-        )
-    else:
-        design = SurveyDesign(
-            data, weights=weight_column, strata=unit, psu="commune_id", ssu="village_id", nest=True
-        )
+    # Which one was used: design.certainty_psus (None without certainty PSUs).
+    design = _design(data, spec, lonely_psu=lonely_psu, certainty=certainty, fpc=fpc)
     if variance == "jkn":
         design = design.replicate("jkn")
     elif variance == "bootstrap":
@@ -1045,8 +1619,124 @@ def analyse_survey(
     scores = score(raked, spec, by=unit, label=label)
     return SurveyAnalysis(
         year=year, spec=spec, data=data, synthetic=synthetic, files=files, margins=margins,
-        design=design, raked=raked, scores=scores, weight_column=weight_column,
+        design=design, raked=raked, scores=scores, weight_column=_weight_column(data),
     )
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class SurveyCheck:
+    """What :func:`validate_survey` found.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame or None
+        The survey as read, unit names canonical (None when the file could not be read).
+    problems : list of str
+        One message per problem; empty when the report's analysis runs on the file.
+    """
+
+    data: pd.DataFrame | None
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no problem."""
+        return not self.problems
+
+    def __repr__(self) -> str:
+        n = "unreadable" if self.data is None else f"{len(self.data)} respondents"
+        return f"SurveyCheck({n}, {len(self.problems)} problem(s))"
+
+
+def validate_survey(
+    year: int,
+    data_path: str | Path,
+    *,
+    margins_path: str | Path | None = None,
+    encoding: str | None = None,
+    variance: str = "taylor",
+    n_replicates: int = 200,
+    lonely_psu: str = "fail",
+    certainty: Any = None,
+    fpc: Any = None,
+    rng: Any = 0,
+) -> SurveyCheck:
+    """Every check the report's analysis makes on a survey file, all problems collected.
+
+    Reads the file as :func:`analyse_survey` does, checks it with :func:`survey_problems`
+    (columns, answer codes, respondent ids, unit names, weights) and the margins file, then,
+    when these pass, builds the design exactly as :func:`analyse_survey` (certainty PSUs, fpc,
+    lonely PSUs, replicates), rakes it to the margins and scores it, reporting the error of any
+    step. ``dgi-stats validate`` prints one line per problem.
+
+    Parameters
+    ----------
+    year : int
+        Survey year.
+    data_path : str or Path
+        The survey file.
+    margins_path, encoding, variance, n_replicates, lonely_psu, certainty, fpc
+        As for :func:`analyse_survey`.
+    rng : int, Generator or None
+        Random numbers of the bootstrap. default: 0.
+
+    Returns
+    -------
+    SurveyCheck
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from dgi_stats.datasets import load_survey
+    >>> data = load_survey(2021)
+    >>> data.loc[3, "nr_weight"] = -1.0
+    >>> data.loc[data["district"] == "Cô Tô", "district"] = "Co To Island"
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "survey.csv"
+    ...     data.to_csv(path, index=False)
+    ...     found = validate_survey(2021, path)
+    >>> found.ok, len(found.problems)
+    (False, 2)
+    """
+    from dgi_stats import datasets
+
+    year = _check_year(year)
+    spec = datasets.load_spec(year)
+    p = Path(data_path)
+    try:
+        data = _read_table(p, what="survey", encoding=encoding)
+    except DGIError as exc:
+        return SurveyCheck(None, [str(exc)])
+    problems = survey_problems(data, spec, name=f"survey file {str(p)!r}")
+    margins_all = None
+    if margins_path is not None:
+        try:
+            margins_all = read_margins(margins_path, encoding=encoding)
+        except DGIError as exc:
+            problems.append(str(exc))
+    if not problems:
+        files = {"survey": p, "margins": None if margins_path is None else Path(margins_path)}
+        try:
+            analysis = _analyse(
+                year, spec, data, synthetic=False, files=files, margins_all=margins_all,
+                variance=variance, n_replicates=n_replicates, rng=rng, lonely_psu=lonely_psu,
+                certainty=certainty, fpc=fpc,
+            )
+        except DGIError as exc:
+            problems.append(f"the report's analysis of {str(p)!r} fails: {exc}")
+        else:
+            df = analysis.scores.df_frame
+            if df is not None and "total" in df.columns:
+                zero = [str(u) for u in df.index[~(df["total"].to_numpy(dtype=float) >= 1)]]
+                if zero:
+                    problems.append(
+                        f"unit(s) {zero} of {str(p)!r} have 0 design degrees of freedom (a single "
+                        f"commune; lonely_psu={lonely_psu!r} gives a variance but no degrees of "
+                        "freedom), so the report can give them no confidence interval, rank set or "
+                        "test. Survey at least two communes per unit, or merge the unit with "
+                        "another in the file's district column."
+                    )
+    return SurveyCheck(data, problems)
 
 
 def previous_inputs(
@@ -1126,20 +1816,25 @@ def previous_survey(
     variance: str = "taylor",
     n_replicates: int = 200,
     rng: Any = None,
+    encoding: str | None = None,
+    lonely_psu: str = "fail",
+    certainty: Any = None,
+    fpc: Any = None,
 ) -> SurveyAnalysis | None:
-    """The survey of ``year - 1`` through :func:`analyse_survey`, chosen by
-    :func:`previous_inputs`; None when there is no previous year (then nothing is read)."""
+    """The survey of ``year - 1`` through :func:`analyse_survey` (with the same options), chosen
+    by :func:`previous_inputs`; None when there is no previous year (then nothing is read)."""
     prev = previous_inputs(year, data_path=data_path, previous_data_path=previous_data_path,
                            previous_margins_path=previous_margins_path)
     if prev is None:
         return None
     return analyse_survey(
         year - 1, data_path=prev["data_path"], margins_path=prev["margins_path"],
-        variance=variance, n_replicates=n_replicates, rng=rng,
+        variance=variance, n_replicates=n_replicates, rng=rng, encoding=encoding,
+        lonely_psu=lonely_psu, certainty=certainty, fpc=fpc,
     )
 
 
-def no_previous_year(year: int, *, what: str = "change") -> Any:
+def no_previous_year(year: int, *, what: str = "change", lang: str = "en") -> Any:
     """The note shown instead of a result that needs the year before, when none was given.
 
     Parameters
@@ -1148,6 +1843,8 @@ def no_previous_year(year: int, *, what: str = "change") -> Any:
         The report year.
     what : {"change", "uong_bi", "planning"}
         Which part of the report the note replaces. default: "change".
+    lang : {"en", "vi"}
+        Language. default: "en".
 
     Returns
     -------
@@ -1160,28 +1857,12 @@ def no_previous_year(year: int, *, what: str = "change") -> Any:
     """
     from IPython.display import Markdown
 
+    t = _texts()
     prev = year - 1
-    how = (
-        f"To compare with {prev}, run `dgi-stats report {year} --data <{year} file> "
-        f"--previous-data <{prev} file>` (and `--previous-margins <{prev} margins>` for raking), "
-        "or set `previous_data_path` (`previous_margins_path`) in the notebook's parameters."
-    )
-    if what == "uong_bi":
-        text = (
-            f"**No {prev} survey was given**, so Uông Bí's rise cannot be tested here. " + how
-        )
-    elif what == "planning":
-        text = (
-            f"**No {prev} survey was given**, so the power to establish a rise like Uông Bí's is "
-            "not computed for this survey. " + how
-        )
-    else:
-        text = (
-            f"**No {prev} survey was given.** This report is computed from the survey file of "
-            f"{year} alone, so it has no change on {prev}: no score changes, no rank-change "
-            "test (bundled SYNTHETIC data are never compared with a survey file). " + how
-        )
-    return Markdown(text)
+    how = t.pick(t.STATEMENTS["how_previous"], lang).format(year=year, prev=prev)
+    key = {"uong_bi": "no_previous_uong_bi", "planning": "no_previous_planning"}.get(
+        what, "no_previous_change")
+    return Markdown(t.pick(t.STATEMENTS[key], lang).format(year=year, prev=prev) + how)
 
 
 # ------------------------------------------------------------------------- report sections
@@ -1577,7 +2258,9 @@ def _fmt_p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def rank_change_statement(test: Any, unit: str, *, year: int, synthetic: bool) -> str:
+def rank_change_statement(
+    test: Any, unit: str, *, year: int, synthetic: bool, lang: str = "en"
+) -> str:
     """A paragraph (Markdown) answering "is this unit's rank change real?", with every number.
 
     It reports the three lines of the methods notes: the score change with its interval and
@@ -1594,42 +2277,40 @@ def rank_change_statement(test: Any, unit: str, *, year: int, synthetic: bool) -
         The second year of the comparison.
     synthetic : bool
         Whether the surveys are the bundled SYNTHETIC ones (said in the text).
+    lang : {"en", "vi"}
+        Language. default: "en".
     """
     from dgi_stats.datasets import load_published
 
     row = test.to_frame().loc[unit]
-    level = round(test.coverage * 100)
+    level = round(test.confidence_level * 100)
     lo, hi = row["score_change_ci_low"], row["score_change_ci_high"]
     gained = int(row["places_gained"])
     lower = int(row["places_gained_lower"])
-    data = "the bundled SYNTHETIC surveys" if synthetic else "the survey files"
+    t = _texts()
+
+    def say(key: str, **fields: Any) -> str:
+        return str(t.pick(t.STATEMENTS[key], lang).format(**fields))
+
+    data = say("data_synthetic" if synthetic else "data_files")
     pub = load_published()
     pub = pub.loc[(pub["index"] == "DGI") & (pub["unit"] == unit) & (pub["measure"] == "rank")]
     ranks = {int(y): int(r) for y, r in zip(pub["year"], pub["rank"], strict=True) if pd.notna(r)}
     lines = []
     if year - 1 in ranks and year in ranks:
-        lines.append(
-            f"**Published:** {unit} ranked {ranks[year - 1]} in {year - 1} and {ranks[year]} in "
-            f"{year} ({ranks[year - 1] - ranks[year]:+d} places)."
-        )
-    lines.append(
-        f"**Score ({data}):** the total went from {row['score_before']:.2f} to "
-        f"{row['score_after']:.2f}, a change of {row['score_change']:+.2f} points ({level} % CI "
-        f"{lo:+.2f} to {hi:+.2f}; {_fmt_p(float(row['score_change_pvalue']))})."
-    )
+        lines.append(say("published_ranks", unit=unit, r0=ranks[year - 1], y0=year - 1,
+                         r1=ranks[year], y1=year, d=ranks[year - 1] - ranks[year]))
+    lines.append(say("score_line", data=data, a=row["score_before"], b=row["score_after"],
+                     c=row["score_change"], level=level, lo=lo, hi=hi,
+                     p=_fmt_p(float(row["score_change_pvalue"]))))
     verdict = (
-        f"a rise is established: {unit} gained at least {lower} place{'s' if lower != 1 else ''} "
-        f"(one-sided {level} % lower confidence bound)"
+        say("rise_yes", unit=unit, lower=lower, s="s" if lower != 1 else "", level=level)
         if lower >= 1
-        else f"a rise in rank **cannot be established** at the {100 - level} % level: the "
-        f"one-sided {level} % lower confidence bound on places gained is {lower} (it must be at "
-        "least 1)"
+        else say("rise_no", alpha=100 - level, level=level, lower=lower)
     )
-    lines.append(
-        f"**Rank ({data}):** {int(row['rank_before'])} in {year - 1} → {int(row['rank_after'])} in "
-        f"{year} ({gained:+d} places); {verdict}; p-value for \"the rank improved\": "
-        f"{float(row['pvalue']):.3f}."
-    )
+    lines.append(say("rank_line", data=data, rb=int(row["rank_before"]), y0=year - 1,
+                     ra=int(row["rank_after"]), y1=year, g=gained, verdict=verdict,
+                     pv=float(row["pvalue"])))
     return "\n\n".join(lines)
 
 
@@ -2096,50 +2777,44 @@ def rank_rise_power(
     return required_sample_size(
         before.spec, spec_after, unit=unit, year_before=before.year, year_after=year_after,
         communes_per_unit=communes_per_unit, respondents_per_village=respondents_per_village,
-        n_replicates=n_replicates, coverage=confidence_level, rng=rng,
+        n_replicates=n_replicates, confidence_level=confidence_level, rng=rng,
     )
 
 
-def planning_statement(plan: Any, *, delta: float, power: float = 0.8) -> str:
+def planning_statement(plan: Any, *, delta: float, power: float = 0.8, lang: str = "en") -> str:
     """Sentences (Markdown): the power of the current design and the design that reaches ``power``.
 
     ``plan`` is a :class:`~dgi_stats.ranks.SampleSizePlan` (:func:`rank_rise_power`); the design
     reaching ``power`` is read from :func:`planning_grid` (the documented longer run).
     """
+    t = _texts()
+
+    def say(key: str, **fields: Any) -> str:
+        return str(t.pick(t.STATEMENTS[key], lang).format(**fields))
+
     row = plan.table.iloc[0]
     unit = plan.unit
-    can = "can" if row["power"] >= power else "cannot"
-    text = (
-        f"A true rise of {delta:.2f} points, which moves {unit} up {plan.true_places_gained} "
-        f"places, is established (rank bound >= 1 and score change significant) in "
-        f"{row['power']:.1%} ± {row['power_se']:.1%} (Monte Carlo SE) of {plan.n_replicates} "
-        f"simulated pairs of surveys with the current design (about "
-        f"{row['respondents_per_unit']:.0f} respondents per unit, {row['df_after']:.0f} design "
-        f"df for {unit}). The score rise alone is significant in {row['power_score']:.1%}. "
-        f"**This design {can} detect a 5-place rise of the published size with {power:.0%} power.**"
+    text = say(
+        "plan_main", delta=delta, unit=unit, places=plan.true_places_gained, power=row["power"],
+        power_se=row["power_se"], n=plan.n_replicates, resp=row["respondents_per_unit"],
+        df=row["df_after"], power_score=row["power_score"], target=power,
+        can=say("can" if row["power"] >= power else "cannot"),
     )
     grid, required = planning_grid()
     ok = {k: v for k, v in grid.items() if v[1] >= power}
     if grid:
         if ok:
             name, (n, p, se) = min(ok.items(), key=lambda kv: kv[1][0])
-            text += (
-                f" On the documented grid (250 pairs per design), the smallest design that "
-                f"reaches {power:.0%} is {name}: about {n:,.0f} respondents per unit, power "
-                f"{p:.2f} ± {se:.2f}."
-            )
+            text += say("plan_grid_ok", target=power, name=_design_name(name, lang), n=n, p=p, se=se)
         else:
             best = max(grid.items(), key=lambda kv: kv[1][1])
-            text += (
-                f" No design on the documented grid reaches {power:.0%}; the best is "
-                f"{best[0]} with power {best[1][1]:.2f} ± {best[1][2]:.2f}."
-            )
+            text += say("plan_grid_none", target=power, name=_design_name(best[0], lang), p=best[1][1],
+                        se=best[1][2])
     if required:
-        parts = [f"{choice}: about {n:,.0f} ± {se:,.0f}" for choice, (n, se) in
-                 required.items()]
-        text += (f" Interpolated respondents per unit for {power:.0%} power (± Monte Carlo SE): "
-                 + "; ".join(parts) + ".")
-    return text + " (Simulated SYNTHETIC surveys.)"
+        parts = [say("plan_part", choice=_design_name(choice, lang), n=n, se=se)
+                 for choice, (n, se) in required.items()]
+        text += say("plan_required", target=power, parts="; ".join(parts))
+    return text + say("plan_end")
 
 
 def planning_summary(

@@ -19,7 +19,7 @@ from scipy import special, stats
 from dgi_stats._draws import chi_scales, gaussian_draws
 from dgi_stats._results import Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator
-from dgi_stats._validation import check_choice, check_covariance, check_probability
+from dgi_stats._validation import check_choice, check_covariance, check_probability, did_you_mean
 from dgi_stats.exceptions import DGIError
 
 __all__ = ["Scores", "satterthwaite_df"]
@@ -370,7 +370,7 @@ class Scores:
         if frame is None:
             return None
         if measure not in frame.columns:
-            msg = f"unknown measure {measure!r}; available: {list(self.measures)}."
+            msg = f"unknown measure {measure!r}; {did_you_mean([measure], self.measures, what='measures')}."
             raise DGIError(msg)
         return frame[measure].rename("df")
 
@@ -382,7 +382,7 @@ class Scores:
         keep = [measures] if isinstance(measures, str) else list(measures)
         unknown = [m for m in keep if m not in self.measures]
         if unknown:
-            msg = f"unknown measure(s) {unknown}; available: {list(self.measures)}."
+            msg = f"unknown measure(s) {unknown}; {did_you_mean(unknown, self.measures, what='measures')}."
             raise DGIError(msg)
         return self.select(measures=keep)
 
@@ -394,7 +394,7 @@ class Scores:
         m = self.measures if measures is None else pd.Index(list(measures))
         missing_u = [x for x in u if x not in self.units]
         if missing_u:
-            msg = f"unknown unit(s) {missing_u}; available: {list(self.units)}."
+            msg = f"unknown unit(s) {missing_u}; {did_you_mean(missing_u, self.units, what='units')}."
             raise DGIError(msg)
         idx = _long_index(u, m)
         reps = None if self.replicates is None else self.replicates.loc[:, idx]

@@ -59,7 +59,7 @@ def build_report_notebook(year: int) -> Any:
     Examples
     --------
     >>> nb = build_report_notebook(2021)
-    >>> nb.cells[1].metadata["tags"], "year = 2021" in nb.cells[1].source
+    >>> nb.cells[0].metadata["tags"], "year = 2021" in nb.cells[0].source
     (['parameters'], True)
     """
     return _notebook(annual_cells(int(year)), f"dgi{int(year)}")

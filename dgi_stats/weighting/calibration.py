@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
+from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import ConvergenceWarning, DGIError
 from dgi_stats.weighting.poststratify import (
     _check_design,
@@ -102,8 +103,8 @@ def _resolve_part(data: pd.DataFrame, part: str, name: str) -> _Factor:
         raise DGIError(msg)
     msg = (
         f"calibrate: total {name!r} matches no column: use '(Intercept)', a numeric column, "
-        "'<column><level>' or '<column>=<level>' (and ':' for interactions). Data columns: "
-        f"{list(map(str, data.columns))[:30]}."
+        "'<column><level>' or '<column>=<level>' (and ':' for interactions); "
+        f"{did_you_mean([name], data.columns, what='data columns')}."
     )
     raise DGIError(msg)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 import pandas as pd
 
+from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import DGIError
 from dgi_stats.weighting.poststratify import _ratio
 
@@ -24,7 +25,7 @@ def _values(data: pd.DataFrame, spec: Any, *, param: str, func: str) -> tuple[np
         if spec not in data.columns:
             msg = (
                 f"The {param!r} parameter of {func} names column {spec!r}, which is not in data; "
-                f"available columns: {list(map(str, data.columns))[:30]}."
+                f"{did_you_mean([spec], data.columns, what='columns')}."
             )
             raise DGIError(msg)
         return data[spec].to_numpy(), spec

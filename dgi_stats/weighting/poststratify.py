@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import DGIError
 
 if TYPE_CHECKING:
@@ -101,8 +102,8 @@ def _parse_margin(
     missing = [c for c in columns if c not in data.columns]
     if missing:
         msg = (
-            f"The {where!r} parameter of {func} is indexed by unknown column(s) {missing}; the data "
-            f"has columns {list(map(str, data.columns))[:30]}."
+            f"The {where!r} parameter of {func} is indexed by unknown column(s) {missing}; "
+            f"{did_you_mean(missing, data.columns, what='data columns')}."
         )
         raise DGIError(msg)
     label = _margin_name(index, columns)
