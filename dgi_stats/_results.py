@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Summary", "frame_repr"]
+from dgi_stats.exceptions import DGIDeprecationWarning
+
+__all__ = ["CoverageAlias", "Summary", "frame_repr"]
+
+
+class CoverageAlias:
+    """Mixin of the rank results: ``coverage``, the deprecated name of ``confidence_level``."""
+
+    __slots__ = ()
+    confidence_level: float
+
+    @property
+    def coverage(self) -> float:
+        """Deprecated name of ``confidence_level`` (a DGIDeprecationWarning)."""
+        warnings.warn(
+            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
+            DGIDeprecationWarning,
+            stacklevel=2,
+        )
+        return self.confidence_level
 
 
 def frame_repr(name: str, frame: pd.DataFrame, *, extra: str = "", max_rows: int = 6) -> str:

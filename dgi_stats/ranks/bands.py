@@ -11,7 +11,6 @@ statistically grounded alternative to colouring a table by quartiles of the poin
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +19,9 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from dgi_stats._results import frame_repr
+from dgi_stats._results import CoverageAlias, frame_repr
 from dgi_stats._rng import RNGLike
 from dgi_stats._validation import check_choice, check_probability
-from dgi_stats.exceptions import DGIDeprecationWarning
 from dgi_stats.ranks._core import competition_rank, pair_sd
 from dgi_stats.ranks._input import confidence_level_from, prepare
 from dgi_stats.ranks.confidence_sets import (
@@ -56,16 +54,6 @@ class PairwiseComparisons:
     table: pd.DataFrame
     adjustment: str
     confidence_level: float
-
-    @property
-    def coverage(self) -> float:
-        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
-        warnings.warn(
-            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
-            DGIDeprecationWarning,
-            stacklevel=2,
-        )
-        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """The table of pairs."""
@@ -186,7 +174,7 @@ def pairwise_comparisons(
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class PerformanceBands:
+class PerformanceBands(CoverageAlias):
     """Bands of units ordered with joint confidence ``confidence_level``; no order is claimed within a band.
 
     Attributes
@@ -206,16 +194,6 @@ class PerformanceBands:
     bands: tuple[tuple[Any, ...], ...]
     confidence_level: float
     rank_sets: RankConfidenceSets
-
-    @property
-    def coverage(self) -> float:
-        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
-        warnings.warn(
-            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
-            DGIDeprecationWarning,
-            stacklevel=2,
-        )
-        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit: estimate, rank, rank-set bounds and band (sorted by rank)."""

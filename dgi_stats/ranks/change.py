@@ -17,7 +17,6 @@ treated as independent samples (separate cross-sections); the Bonferroni variant
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +25,11 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from dgi_stats._results import Summary, frame_repr
+from dgi_stats._results import CoverageAlias, Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import BoolArray, FloatArray
 from dgi_stats._validation import check_choice, check_positive_int, check_probability
-from dgi_stats.exceptions import DGIDeprecationWarning, DGIError
+from dgi_stats.exceptions import DGIError
 from dgi_stats.ranks._core import (
     ExactMaxLaw,
     MaxLaw,
@@ -61,7 +60,7 @@ _METHODS = ("auto", "exact", "monte-carlo", "bonferroni")
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class RankChangeTest:
+class RankChangeTest(CoverageAlias):
     """Result of :func:`rank_change_test`: rank and score changes with their bounds.
 
     Attributes
@@ -107,16 +106,6 @@ class RankChangeTest:
     n_resamples: int
     rng_state: dict[str, Any] | None
     critical_law: str = ""
-
-    @property
-    def coverage(self) -> float:
-        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
-        warnings.warn(
-            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
-            DGIDeprecationWarning,
-            stacklevel=2,
-        )
-        return self.confidence_level
 
     def _col(self, name: str) -> pd.Series:
         return self.table[name]

@@ -12,7 +12,6 @@ share the best rank (scores 10, 10, 5 → ranks 1, 1, 3).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,11 +20,11 @@ import pandas as pd
 from scipy import stats
 
 from dgi_stats._draws import chi_scales, gaussian_draws
-from dgi_stats._results import Summary, frame_repr
+from dgi_stats._results import CoverageAlias, Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import BoolArray, FloatArray
 from dgi_stats._validation import check_choice, check_positive_int, check_probability
-from dgi_stats.exceptions import DGIDeprecationWarning, DGIError
+from dgi_stats.exceptions import DGIError
 from dgi_stats.ranks._core import (
     ExactMaxLaw,
     MaxLaw,
@@ -56,7 +55,7 @@ _METHODS = ("auto", "exact", "monte-carlo", "holm", "bonferroni", "tukey", "kww"
 
 # ------------------------------------------------------------------------------------ results
 @dataclass(frozen=True, slots=True, repr=False)
-class RankConfidenceSets:
+class RankConfidenceSets(CoverageAlias):
     """Confidence sets for ranks: ``[lower, upper]`` per unit.
 
     Attributes
@@ -117,16 +116,6 @@ class RankConfidenceSets:
     lower_is_better: bool = False
     df: pd.Series | None = None
     critical_law: str = ""
-
-    @property
-    def coverage(self) -> float:
-        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
-        warnings.warn(
-            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
-            DGIDeprecationWarning,
-            stacklevel=2,
-        )
-        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """One row per unit: estimate, std_error, rank, lower, upper, margin (sorted by rank)."""
@@ -741,7 +730,7 @@ def kww_confidence_sets(
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class TauSet:
+class TauSet(CoverageAlias):
     """The units that could be among the τ best (or worst), with joint confidence ``confidence_level``.
 
     Attributes
@@ -768,16 +757,6 @@ class TauSet:
     which: str
     confidence_level: float
     rank_sets: RankConfidenceSets
-
-    @property
-    def coverage(self) -> float:
-        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
-        warnings.warn(
-            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
-            DGIDeprecationWarning,
-            stacklevel=2,
-        )
-        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit: estimate, rank, the relevant bound and membership."""

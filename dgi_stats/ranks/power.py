@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,11 +24,11 @@ import pandas as pd
 from scipy import optimize, stats
 
 from dgi_stats._draws import chi_scales
-from dgi_stats._results import Summary, frame_repr
+from dgi_stats._results import CoverageAlias, Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import FloatArray
 from dgi_stats._validation import check_positive_int, check_probability, did_you_mean
-from dgi_stats.exceptions import DGIDeprecationWarning, DGIError
+from dgi_stats.exceptions import DGIError
 from dgi_stats.ranks._input import confidence_level_from, prepare
 from dgi_stats.ranks.change import rank_change_test
 from dgi_stats.ranks.confidence_sets import gaussian_draws
@@ -241,7 +240,7 @@ def _binomial_se(p_hat: float, n: float) -> float:
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class RankChangePower:
+class RankChangePower(CoverageAlias):
     """Operating characteristics of the rank-change test for true score changes Δ of one unit.
 
     Attributes
@@ -262,16 +261,6 @@ class RankChangePower:
     confidence_level: float
     n_sims: int
     rng_state: dict[str, Any]
-
-    @property
-    def coverage(self) -> float:
-        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
-        warnings.warn(
-            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
-            DGIDeprecationWarning,
-            stacklevel=2,
-        )
-        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """The table."""
@@ -462,7 +451,7 @@ def interpolate_required(size: Any, power: Any, power_se: Any, target: float) ->
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class SampleSizePlan:
+class SampleSizePlan(CoverageAlias):
     """Power of the rank-change test over a grid of survey designs, from SYNTHETIC surveys.
 
     Attributes
@@ -512,16 +501,6 @@ class SampleSizePlan:
     n_replicates: int
     n_resamples: int
     rng_state: dict[str, Any]
-
-    @property
-    def coverage(self) -> float:
-        """Deprecated name of :attr:`confidence_level` (a DGIDeprecationWarning)."""
-        warnings.warn(
-            "'coverage' is deprecated and will be removed; use 'confidence_level'.",
-            DGIDeprecationWarning,
-            stacklevel=2,
-        )
-        return self.confidence_level
 
     def to_frame(self) -> pd.DataFrame:
         """The power table (one row per design)."""
