@@ -630,11 +630,10 @@ def _finish(
     eff = None
     if lin.zp is not None:
         e = effective_df(
-            design, lin.zp, lin.zs, psu_present=lin.present[0], ssu_present=lin.present[1]
+            design, lin.zp, lin.zs, psu_present=lin.present[0], ssu_present=lin.present[1],
+            design_df=dfs,
         )
-        eff = pd.Series(
-            np.where(e > 0, np.minimum(e, dfs), dfs), index=idx, name="df_effective"
-        )
+        eff = pd.Series(e, index=idx, name="df_effective")
     return SurveyEstimate(
         df_effective=eff,
         estimate=est,
@@ -1497,10 +1496,8 @@ def score(
         eff = effective_df(
             design, z_meas, mapped(lin.zs), psu_present=spread(lin.present[0]),
             ssu_present=spread(lin.present[1]),
+            design_df=np.repeat(dfs.to_numpy(dtype=float), m_full.shape[0]),
         ).reshape(n_dom, m_full.shape[0])
-        unit_df = np.broadcast_to(dfs.to_numpy(dtype=float)[:, None], eff.shape)
-        # a measure without sampling variance (everyone at the ceiling) keeps the unit's df
-        eff = np.where(eff > 0, np.minimum(eff, unit_df), unit_df)
         meta = {**out.meta, "design_df": dfs, "df_rule": "satterthwaite"}
         out = replace(
             out, df=pd.DataFrame(eff, index=out.units, columns=out.measures), meta=meta

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from dgi_stats._draws import gaussian_draws
 from dgi_stats._results import CoverageAlias, Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import BoolArray, FloatArray
@@ -46,7 +47,6 @@ from dgi_stats.ranks._core import (
 from dgi_stats.ranks._input import confidence_level_from, prepare
 from dgi_stats.ranks.confidence_sets import (
     family_masks,
-    gaussian_draws,
     rank_bounds,
     studentisation,
     unit_major,

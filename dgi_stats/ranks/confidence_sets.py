@@ -38,6 +38,7 @@ from dgi_stats.ranks._core import (
     stepdown,
 )
 from dgi_stats.ranks._input import LARGE_DF, RankInput, confidence_level_from, prepare
+from dgi_stats.scores import satterthwaite_df
 
 __all__ = [
     "RankConfidenceSets",
@@ -217,16 +218,11 @@ def pair_pvalues(t: FloatArray, ia: np.ndarray, ib: np.ndarray, pair_df: FloatAr
 def welch_pair_df(cov: FloatArray, df: FloatArray) -> FloatArray:
     """Welch–Satterthwaite df of each pairwise difference (independent variance estimates).
 
-    ``ν_ab = (Σ_aa + Σ_bb)² / (Σ_aa²/ν_a + Σ_bb²/ν_b)``; infinite when both are known.
+    ``ν_ab = (Σ_aa + Σ_bb)² / (Σ_aa²/ν_a + Σ_bb²/ν_b)`` (:func:`~dgi_stats.scores.satterthwaite_df`
+    over all pairs); infinite when both are known.
     """
     v = np.diag(cov)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = np.where(np.isinf(df), 0.0, v**2 / df)
-        den = term[:, None] + term[None, :]
-        num = (v[:, None] + v[None, :]) ** 2
-        out = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.inf)
-    lo = np.minimum(df[:, None], df[None, :])
-    return np.where((num <= 0) & np.isfinite(lo), lo, out)
+    return satterthwaite_df(v[:, None], df[:, None], v[None, :], df[None, :])
 
 
 def _holm_reject(

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from dgi_stats._draws import chi_scales
+from dgi_stats._draws import chi_scales, gaussian_draws
 from dgi_stats._results import CoverageAlias, Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import FloatArray
@@ -31,7 +31,6 @@ from dgi_stats._validation import check_positive_int, check_probability, did_you
 from dgi_stats.exceptions import DGIError
 from dgi_stats.ranks._input import confidence_level_from, prepare
 from dgi_stats.ranks.change import rank_change_test
-from dgi_stats.ranks.confidence_sets import gaussian_draws
 from dgi_stats.scores import Scores, satterthwaite_df
 from dgi_stats.units import UNITS, match_unit
 

@@ -221,6 +221,7 @@ def effective_df(
     *,
     psu_present: np.ndarray | None = None,
     ssu_present: np.ndarray | None = None,
+    design_df: np.ndarray | None = None,
 ) -> np.ndarray:
     """Satterthwaite effective degrees of freedom of each column's variance.
 
@@ -231,7 +232,7 @@ def effective_df(
     It never exceeds the total df of the components that carry variance and
     falls towards one component's df when that component carries most of the variance (a large
     certainty commune whose few villages are its PSUs, a stratum of two communes). A column with
-    no variance gets NaN.
+    no variance gets NaN, or with ``design_df`` its design df.
 
     Parameters
     ----------
@@ -243,6 +244,9 @@ def effective_df(
         ``n_ssu x K`` SSU totals, for the second-stage components (as in :func:`taylor_variance`).
     psu_present, ssu_present : numpy.ndarray, optional
         As in :func:`taylor_variance`.
+    design_df : numpy.ndarray, optional
+        ``K`` design df (PSUs − strata of each column's domain): the effective df are capped at
+        them, and a column without variance (everyone at the ceiling) gets them.
 
     Returns
     -------
@@ -270,4 +274,8 @@ def effective_df(
     num = np.where(use, v_all, 0.0).sum(axis=0) ** 2
     den = np.where(use, v_all**2 / np.where(d_all > 0, d_all, 1.0), 0.0).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        nu = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    if design_df is None:
+        return nu
+    cap = np.broadcast_to(np.asarray(design_df, dtype=float), nu.shape)
+    return np.where(nu > 0, np.minimum(nu, cap), cap)
