@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from dgi_stats import composite as C
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
 
 DIMS = [f"d{i}" for i in range(1, 9)]
 

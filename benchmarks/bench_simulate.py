@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from dgi_stats.datasets import load_spec
-from dgi_stats.simulate import simulate_estimates, simulate_population, simulate_survey
+from dgi_stats.simulate.engine import simulate_estimates, simulate_population, simulate_survey
 
 CPU: list[float] = []
 

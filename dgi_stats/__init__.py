@@ -7,21 +7,24 @@ table of units scored from sample surveys.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-from dgi_stats import composite, datasets, plots, ranks, report, simulate, testing, weighting
-from dgi_stats.design import SurveyDesign
-from dgi_stats.estimation import (
-    SurveyEstimate,
-    ciprop,
-    contrast,
-    mean,
-    quantile,
-    ratio,
-    score,
-    total,
-    ttest,
-    var,
+from dgi_stats import _moved
+
+_moved.install()  # old module paths (0.1) import with a deprecation warning for one release
+
+
+from dgi_stats import (
+    composite,
+    datasets,
+    planning,
+    plots,
+    ranks,
+    report,
+    scores,
+    simulate,
+    survey,
+    testing,
 )
 from dgi_stats.exceptions import (
     ConvergenceWarning,
@@ -35,10 +38,10 @@ from dgi_stats.exceptions import (
     UnknownUnitError,
 )
 from dgi_stats.io import read_survey
+from dgi_stats.planning import detectable_change, rank_set_change_probability, required_sample_size
 from dgi_stats.ranks import (
     RankChangeTest,
     RankConfidenceSets,
-    detectable_change,
     kww_confidence_sets,
     p_scores,
     pairwise_comparisons,
@@ -46,17 +49,33 @@ from dgi_stats.ranks import (
     rank_change_test,
     rank_confidence_sets,
     rank_probabilities,
-    rank_set_change_probability,
-    required_sample_size,
     tau_best,
     tau_worst,
 )
-from dgi_stats.scores import Scores
-from dgi_stats.scoring import composite_percent, rank, total_from_dimensions, unit_scores
+from dgi_stats.scores import (
+    IndexSpec,
+    IndicatorScores,
+    Scores,
+    composite_percent,
+    rank,
+    score,
+    total_from_dimensions,
+    unit_scores,
+)
 from dgi_stats.simulate import simulate_estimates, simulate_population, simulate_survey
-from dgi_stats.spec import IndexSpec, IndicatorScores
-from dgi_stats.units import match_unit, units_frame
-from dgi_stats.weighting import (
+from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.estimators import (
+    SurveyEstimate,
+    ciprop,
+    contrast,
+    mean,
+    quantile,
+    ratio,
+    total,
+    ttest,
+    var,
+)
+from dgi_stats.survey.weighting import (
     CalibrationResult,
     RakingResult,
     calibrate,
@@ -69,6 +88,7 @@ from dgi_stats.weighting import (
     weight_summary,
     weighting_design_effect,
 )
+from dgi_stats.units import match_unit, units_frame
 
 __all__ = [
     "CalibrationResult",
@@ -106,6 +126,7 @@ __all__ = [
     "p_scores",
     "pairwise_comparisons",
     "performance_bands",
+    "planning",
     "plots",
     "poststratify",
     "quantile",
@@ -121,10 +142,12 @@ __all__ = [
     "report",
     "required_sample_size",
     "score",
+    "scores",
     "simulate",
     "simulate_estimates",
     "simulate_population",
     "simulate_survey",
+    "survey",
     "tau_best",
     "tau_worst",
     "testing",
@@ -136,6 +159,16 @@ __all__ = [
     "units_frame",
     "var",
     "weight_summary",
-    "weighting",
     "weighting_design_effect",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # the old top-level modules (dgi_stats.design, .estimation, .weighting, ...) for one release
+    old = f"dgi_stats.{name}"
+    if old in _moved.MOVED_MODULES:
+        import importlib  # only on the deprecated path
+
+        return importlib.import_module(old)
+    msg = f"module 'dgi_stats' has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -48,7 +48,7 @@ def _year(text: str) -> int:
 
 def _add_design_options(cmd: argparse.ArgumentParser) -> None:
     """Options of the survey's reading and design, shared by ``report`` and ``validate``."""
-    from dgi_stats.design import LONELY_PSU_OPTIONS
+    from dgi_stats.survey.design import LONELY_PSU_OPTIONS
 
     cmd.add_argument("--encoding", metavar="CODEC",
                      help="text encoding of CSV files, e.g. cp1258 (default: UTF-8 or UTF-16, detected)")
@@ -149,7 +149,7 @@ def _error(command: str, message: str) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from dgi_stats.report import ReportError, run_report
+    from dgi_stats.report.pipeline import ReportError, run_report
 
     def progress(msg: str) -> None:
         if not args.quiet:
@@ -208,7 +208,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from dgi_stats.datasets import load_spec
-    from dgi_stats.report import validate_survey
+    from dgi_stats.report.pipeline import validate_survey
 
     try:
         spec = load_spec(args.year)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import DGIError
-from dgi_stats.spec import IndexSpec
+from dgi_stats.scores.spec import IndexSpec
 from dgi_stats.units import match_units
 
 __all__ = ["SUPPORTED_FORMATS", "decode_text", "read_survey"]

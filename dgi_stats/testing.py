@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from dgi_stats._validation import is_instance
-from dgi_stats.estimation import SurveyEstimate
+from dgi_stats.survey.estimators import SurveyEstimate
 
 __all__ = ["assert_estimate_close"]
 
@@ -56,8 +56,8 @@ def assert_estimate_close(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.design import SurveyDesign
-    >>> from dgi_stats.estimation import mean
+    >>> from dgi_stats.survey.design import SurveyDesign
+    >>> from dgi_stats.survey.estimators import mean
     >>> e = mean(SurveyDesign(pd.DataFrame({"y": [1.0, 2.0, 3.0]})), "y")
     >>> assert_estimate_close(e, {"estimate": {"y": 2.0}, "se": {"y": 0.5773502691896257}})
     """

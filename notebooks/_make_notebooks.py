@@ -1,4 +1,4 @@
-"""Write the report notebooks from the template in ``dgi_stats.report_template``.
+"""Write the report notebooks from the template in ``dgi_stats.report.templates``.
 
 The five annual reports (``dgi_report_2020.ipynb`` ... ``dgi_report_2024.ipynb``) and the PAPI case
 study come from one template inside the package, so they cannot drift apart and an installed
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from dgi_stats.datasets import available_years
-from dgi_stats.report_template import build_papi_notebook, build_report_notebook, notebook_text
+from dgi_stats.report.templates import build_papi_notebook, build_report_notebook, notebook_text
 
 HERE = Path(__file__).resolve().parent
 

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dgi_stats import estimation as est
-from dgi_stats.design import SurveyDesign
+from dgi_stats.survey import estimators as est
+from dgi_stats.survey.design import SurveyDesign
 
 REF = Path(__file__).resolve().parent / "reference" / "r_survey"
 DATA = REF / "data"

@@ -301,7 +301,7 @@ def test_cli_design_options_reach_the_notebook(
         seen.update(params)
         raise report.ReportError("stopped by the test")
 
-    monkeypatch.setattr(report, "_execute", fake_execute)
+    monkeypatch.setattr(report.pipeline, "_execute", fake_execute)
     out = tmp_path / "out"
     argv = ["report", "2021", "--data", str(path), "--encoding", "cp1258", "--lonely-psu",
             "average", "--certainty", "pi_commune", "--fpc",
@@ -323,8 +323,8 @@ def test_cli_design_options_reach_the_notebook(
 
 # ------------------------------------------------------------------ did you mean
 def test_did_you_mean_gives_closest_then_complete_list(tmp_path: Path, reference: Any) -> None:
-    from dgi_stats.design import SurveyDesign
     from dgi_stats.ranks import rank_confidence_sets
+    from dgi_stats.survey.design import SurveyDesign
 
     data = reference.data
     with pytest.raises(DGIError, match="did you mean 'nr_weight'") as exc:

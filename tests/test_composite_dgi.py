@@ -13,7 +13,7 @@ from scipy import stats
 
 from dgi_stats import composite as C
 from dgi_stats.exceptions import DGIError
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
 from dgi_stats.units import units_frame
 
 DIMS = [
@@ -150,8 +150,8 @@ def _bundled_2021_scores() -> Scores:
         return _CACHE["s"]
     try:
         from dgi_stats import datasets
-        from dgi_stats.design import SurveyDesign
-        from dgi_stats.estimation import score
+        from dgi_stats.survey.design import SurveyDesign
+        from dgi_stats.scores.index import score
 
         data = datasets.load_survey(2021)
         spec = datasets.load_spec(2021)

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgi_stats import estimation as est
-from dgi_stats.design import SurveyDesign
+from dgi_stats.survey import estimators as est
+from dgi_stats.survey.design import SurveyDesign
 
 N_UNITS, N_COMMUNES, N_ADULTS = 4, 400, 60
 N_SAMPLED_COMMUNES, N_SAMPLED_ADULTS = 8, 10

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgi_stats import estimation as est
-from dgi_stats.design import SurveyDesign
 from dgi_stats.exceptions import DGIError, SingletonPSUError
+from dgi_stats.survey import estimators as est
+from dgi_stats.survey.design import SurveyDesign
 
 
 @pytest.fixture

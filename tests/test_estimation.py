@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from dgi_stats import estimation as est
-from dgi_stats.design import SurveyDesign
+import dgi_stats as ds
 from dgi_stats.exceptions import DGIError
+from dgi_stats.survey import estimators as est
+from dgi_stats.survey.design import SurveyDesign
 from dgi_stats.testing import assert_estimate_close
 
 
@@ -186,10 +187,10 @@ def test_unit_with_all_zero_weights_is_an_error_naming_it(design):
             return pd.DataFrame({"y": [1.0], "x": [1.0]}, index=["total"]), pd.Series([0.0], index=["total"])
 
     with pytest.raises(DGIError, match=r"score: every respondent of 'b' \(h\) has weight 0"):
-        est.score(zero, TwoItems(), by="h")
+        ds.score(zero, TwoItems(), by="h")
     # the units with positive weights alone are estimated as before (no NaN, df > 0)
     kept = SurveyDesign(data[data["h"] != "b"], weights="w", strata="h", psu="c")
-    s = est.score(kept, TwoItems(), by="h")
+    s = ds.score(kept, TwoItems(), by="h")
     assert list(s.units) == ["a", "c"]
     assert np.isfinite(s.estimate.to_numpy()).all()
     assert (s.df_for("total") > 0).all()

@@ -13,7 +13,7 @@ import pytest
 from dgi_stats.datasets import load_spec
 from dgi_stats.exceptions import DGIError, UnknownUnitError
 from dgi_stats.io import decode_text, read_survey
-from dgi_stats.spec import IndexSpec
+from dgi_stats.scores.spec import IndexSpec
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,8 @@ import pytest
 
 from dgi_stats import report
 from dgi_stats.datasets import available_years
-from dgi_stats.report_template import build_papi_notebook, build_report_notebook, notebook_text
-from dgi_stats.report_template._text import NARRATION
+from dgi_stats.report.templates import build_papi_notebook, build_report_notebook, notebook_text
+from dgi_stats.report.templates._text import NARRATION
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 YEARS = list(available_years())
@@ -55,7 +55,7 @@ def test_committed_notebook_has_no_outputs_and_is_valid(name: str) -> None:
 def test_committed_report_is_the_template(year: int) -> None:
     text = (NOTEBOOKS / f"dgi_report_{year}.ipynb").read_text(encoding="utf-8")
     assert text == notebook_text(build_report_notebook(year)), (
-        "the notebook differs from dgi_stats.report_template; run python notebooks/_make_notebooks.py"
+        "the notebook differs from dgi_stats.report.templates; run python notebooks/_make_notebooks.py"
     )
 
 
@@ -114,7 +114,7 @@ def test_papi_notebook_stops_cleanly_without_the_workbook(tmp_path: Path) -> Non
     import papermill as pm
 
     out = tmp_path / "papi.ipynb"
-    with report._kernel_for_this_python() as kernel:
+    with report.pipeline._kernel_for_this_python() as kernel:
         pm.execute_notebook(
             str(NOTEBOOKS / "papi_case_study.ipynb"), str(out), kernel_name=kernel,
             parameters={"papi_path": str(tmp_path / "absent.xlsx"), "output_dir": str(tmp_path)},
@@ -186,7 +186,7 @@ def test_papi_case_study_on_the_real_data(shared_dir: Path, tmp_path: Path) -> N
     if not workbook.is_file():
         pytest.skip("PAPI workbook absent")
     out = tmp_path / "papi.ipynb"
-    with report._kernel_for_this_python() as kernel:
+    with report.pipeline._kernel_for_this_python() as kernel:
         pm.execute_notebook(
             str(NOTEBOOKS / "papi_case_study.ipynb"), str(out), kernel_name=kernel,
             parameters={"papi_path": str(workbook), "output_dir": str(tmp_path), "n_runs": 300},

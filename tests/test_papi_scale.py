@@ -16,7 +16,7 @@ import pytest
 from dgi_stats.datasets._papi import load_papi, papi_wide
 from dgi_stats.datasets._specs import load_spec_file
 from dgi_stats.exceptions import DGIError
-from dgi_stats.spec import IndexSpec
+from dgi_stats.scores.spec import IndexSpec
 
 pytest.importorskip("openpyxl")
 

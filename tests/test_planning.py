@@ -8,8 +8,8 @@ import pytest
 
 from dgi_stats.datasets import load_spec
 from dgi_stats.exceptions import DGIError
-from dgi_stats.ranks.power import SampleSizePlan, interpolate_required, required_sample_size
-from dgi_stats.simulate import simulate_estimates
+from dgi_stats.planning.power import SampleSizePlan, interpolate_required, required_sample_size
+from dgi_stats.simulate.engine import simulate_estimates
 
 SPECS = (load_spec(2020), load_spec(2021))
 
@@ -209,7 +209,7 @@ def test_report_planning_helpers(short_plan):
 
 
 def report_scores():
-    from dgi_stats.scores import Scores
+    from dgi_stats.scores.pivot import Scores
 
     est = pd.Series([70.0, 71.0], index=["a", "b"], name="total")
     return Scores.from_estimates(est, pd.Series([0.5, 0.6], index=["a", "b"], name="total"), df=5.0)

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from dgi_stats import plots
 from dgi_stats.exceptions import DGIError
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
 from dgi_stats.units import UNITS
 
 NAMES = ["Uông Bí", "Đông Triều", "Cẩm Phả", "Ba Chẽ"]

@@ -9,16 +9,15 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from dgi_stats.exceptions import DGIError
+from dgi_stats.planning import detectable_change, rank_set_change_probability
 from dgi_stats.ranks import (
-    detectable_change,
     p_scores,
     pairwise_comparisons,
     performance_bands,
     rank_change_test,
     rank_probabilities,
-    rank_set_change_probability,
 )
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
 
 
 # ----------------------------------------------------------------------------- pairwise
@@ -170,8 +169,8 @@ def test_rank_set_change_probability_monotone():
 def test_uong_bi_question_on_bundled_surveys():
     """The motivating question on the bundled SYNTHETIC 2020 and 2021 surveys, end to end."""
     from dgi_stats.datasets import load_spec, load_survey
-    from dgi_stats.design import SurveyDesign
-    from dgi_stats.estimation import score
+    from dgi_stats.survey.design import SurveyDesign
+    from dgi_stats.scores.index import score
 
     scores = []
     for year in (2020, 2021):

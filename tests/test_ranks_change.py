@@ -15,7 +15,7 @@ import pytest
 
 from dgi_stats.exceptions import DGIError, UnknownUnitError
 from dgi_stats.ranks.change import rank_change_test
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
 
 
 @pytest.fixture(scope="module")

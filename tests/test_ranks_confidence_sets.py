@@ -27,7 +27,7 @@ from dgi_stats.ranks.confidence_sets import (
     tau_best,
     tau_worst,
 )
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
 
 UNITS = [f"U{i:02d}" for i in range(13)]
 

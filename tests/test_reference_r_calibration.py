@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgi_stats import estimation as est
-from dgi_stats.design import SurveyDesign
-from dgi_stats.weighting import calibrate, poststratify, rake, trim_weights
+from dgi_stats.survey import estimators as est
+from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.weighting import calibrate, poststratify, rake, trim_weights
 
 pytestmark = pytest.mark.reference
 

@@ -146,8 +146,8 @@ def python_design(design: str) -> Any:
     (1 if answered), the variables of R's ``svyratio`` calls, computed here by the spec.
     """
     from dgi_stats.datasets import load_margins, load_spec, load_survey
-    from dgi_stats.design import SurveyDesign
-    from dgi_stats.weighting import rake
+    from dgi_stats.survey.design import SurveyDesign
+    from dgi_stats.survey.weighting import rake
 
     data = load_survey(YEAR)
     sc = load_spec(YEAR).score_items(data).scores
@@ -180,7 +180,7 @@ def python_design(design: str) -> Any:
 def python_scores(design: str) -> Any:
     """``score()`` on the design R used for ``design``."""
     from dgi_stats.datasets import load_spec
-    from dgi_stats.estimation import score
+    from dgi_stats.scores.index import score
 
     return score(python_design(design), load_spec(YEAR), by="district")
 
@@ -322,7 +322,7 @@ def test_annual_report_pipeline_matches_r() -> None:
     tests/reference/r_certainty). This reference (with-replacement communes) fixes the estimates,
     which do not depend on the variance design.
     """
-    from dgi_stats.report import RAKING_MARGINS, analyse_survey
+    from dgi_stats.report.pipeline import RAKING_MARGINS, analyse_survey
 
     assert tuple(RAKING_MARGINS) == RAKE_MARGINS["raked"]
     ref = reference("raked")
@@ -337,7 +337,7 @@ def test_annual_report_pipeline_matches_r() -> None:
 @pytest.mark.parametrize("design", TAYLOR_DESIGNS)
 def test_indicator_means_by_ratio(design: str) -> None:
     """``estimation.ratio`` by unit reproduces R's svyby(~y_k, ~district, denominator = ~a_k, svyratio)."""
-    from dgi_stats.estimation import ratio
+    from dgi_stats.survey.estimators import ratio
 
     ref = reference(design)
     check = ref["svyratio_check"]

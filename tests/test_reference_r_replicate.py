@@ -18,8 +18,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _r_survey as R
 
-from dgi_stats import estimation as est
 from dgi_stats.exceptions import DGIError
+from dgi_stats.survey import estimators as est
 
 J = R.load_json("replicate")
 CASES = J["cases"]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dgi_stats.exceptions import DGIError
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
 
 
 def _random_scores(rng: np.random.Generator, units=("A", "B", "C"), measures=("x", "y")) -> Scores:

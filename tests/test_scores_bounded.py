@@ -16,7 +16,7 @@ from scipy import special, stats
 
 import dgi_stats as ds
 from dgi_stats.exceptions import DGIError
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
 
 HIGH = 10.0
 _BLOCK = 1000  # simulated surveys per Scores object

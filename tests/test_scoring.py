@@ -11,8 +11,8 @@ import pytest
 
 from dgi_stats.datasets import load_published, load_spec
 from dgi_stats.exceptions import DGIError, MissingDataWarning, UnknownUnitError
-from dgi_stats.scoring import composite_percent, rank, total_from_dimensions, unit_scores
-from dgi_stats.spec import IndexSpec
+from dgi_stats.scores.answers import composite_percent, rank, total_from_dimensions, unit_scores
+from dgi_stats.scores.spec import IndexSpec
 from dgi_stats.units import units_frame
 
 DIMS = [

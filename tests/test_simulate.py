@@ -9,7 +9,8 @@ import pytest
 from dgi_stats.datasets import load_spec
 from dgi_stats.datasets._specs import load_spec_file
 from dgi_stats.exceptions import DGIError, UnknownUnitError
-from dgi_stats.simulate import (
+from dgi_stats.scores.spec import IndexSpec
+from dgi_stats.simulate.engine import (
     LatentModel,
     calibration_targets,
     frame_margins,
@@ -21,7 +22,6 @@ from dgi_stats.simulate import (
     solve_unit_effects,
     unit_profiles,
 )
-from dgi_stats.spec import IndexSpec
 
 SMALL = ["Cô Tô", "Ba Chẽ"]
 
@@ -112,7 +112,7 @@ def test_pps_probabilities_reject_bad_input(sizes, n):
 
 
 def _inclusion_frequencies(n_draws: int, rng: np.random.Generator):
-    from dgi_stats.simulate import _systematic
+    from dgi_stats.simulate.engine import _systematic
 
     sizes = np.array([40.0, 25, 12, 9, 6, 4, 2, 1, 1])
     pi = pps_inclusion_probabilities(sizes, 4)

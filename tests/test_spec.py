@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from dgi_stats.datasets import available_years, load_spec
 from dgi_stats.datasets._specs import available_specs, load_spec_file
 from dgi_stats.exceptions import DGIError, SpecError
-from dgi_stats.scores import Scores
-from dgi_stats.spec import MISSING_REASONS, IndexSpec, Item
+from dgi_stats.scores.pivot import Scores
+from dgi_stats.scores.spec import MISSING_REASONS, IndexSpec, Item
 
 # The 8 DGI dimensions, ids from the project contract, Vietnamese names as in dgi_context.md
 DGI_DIMENSIONS = [

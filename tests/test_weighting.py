@@ -1,4 +1,4 @@
-"""Unit tests of dgi_stats.weighting: errors, warnings, non-mutation, design weights, nonresponse,
+"""Unit tests of dgi_stats.survey.weighting: errors, warnings, non-mutation, design weights, nonresponse,
 diagnostics, replicate designs, and a coverage simulation of raked estimates.
 
 Numbers compared with an outside source: the SYNTHETIC DGI-like survey's ``base_weight`` and
@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgi_stats import estimation as est
-from dgi_stats.design import SurveyDesign
 from dgi_stats.exceptions import ConvergenceWarning, DGIError
-from dgi_stats.weighting import (
+from dgi_stats.survey import estimators as est
+from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.weighting import (
     calibrate,
     calibrate_weights,
     design_weights,

@@ -1,4 +1,4 @@
-"""Property tests (Hypothesis) of dgi_stats.weighting.
+"""Property tests (Hypothesis) of dgi_stats.survey.weighting.
 
 * raked weights reproduce every margin within the tolerance;
 * post-stratified and calibrated totals equal the control totals;
@@ -14,8 +14,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dgi_stats.design import SurveyDesign
-from dgi_stats.weighting import calibrate, poststratify, rake, trim_weights
+from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.weighting import calibrate, poststratify, rake, trim_weights
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -48,7 +48,7 @@ from dgi_stats.composite.weights import (
     factor_analysis_weights,
 )
 from dgi_stats.exceptions import DegenerateReplicateWarning, DGIError
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
 
 __all__ = [
     "Factor",
@@ -230,7 +230,7 @@ def sampling_factor(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.scores import Scores
+    >>> from dgi_stats.scores.pivot import Scores
     >>> s = Scores.from_estimates(pd.Series([75.0, 72.0], index=["A", "B"], name="total"),
     ...                           pd.Series([1.0, 2.0], index=["A", "B"], name="total"))
     >>> f = sampling_factor(s, n_draws=3, rng=20240101)

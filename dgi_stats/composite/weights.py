@@ -226,7 +226,7 @@ class Hierarchy:
 
     @classmethod
     def from_spec(cls, spec: Any, *, root: str = "total") -> Hierarchy:
-        """From an :class:`~dgi_stats.spec.IndexSpec`: indicators -> sub-dimensions -> dimensions -> root."""
+        """From an :class:`~dgi_stats.scores.spec.IndexSpec`: indicators -> sub-dimensions -> dimensions -> root."""
         parents: dict[Any, Any] = {root: None}
         for dim in spec.dimensions:
             parents[dim.id] = root

@@ -11,7 +11,7 @@ import re
 from importlib.resources import as_file, files
 
 from dgi_stats.exceptions import DGIError
-from dgi_stats.spec import IndexSpec
+from dgi_stats.scores.spec import IndexSpec
 
 __all__ = ["available_specs", "available_years", "load_spec", "load_spec_file"]
 
@@ -101,7 +101,7 @@ def load_spec(year: int) -> IndexSpec:
 
     See Also
     --------
-    dgi_stats.spec.IndexSpec.from_toml : load your own (for example the official) definition.
+    dgi_stats.scores.spec.IndexSpec.from_toml : load your own (for example the official) definition.
 
     Examples
     --------

@@ -150,7 +150,7 @@ def load_margins(year: int) -> dict[str, pd.Series]:
     >>> int(m["district_sex"].sum()) == int(m["district"].sum())
     True
     """
-    from dgi_stats.simulate import frame_margins
+    from dgi_stats.simulate.engine import frame_margins
 
     year = _check_year(year, "load_margins")
     return frame_margins(_read(year, "frame"))

@@ -10,6 +10,7 @@ reference material; main reference Mogstad, Romano, Shaikh & Wilhelm (2024), doi
 
 from __future__ import annotations
 
+from dgi_stats._moved import deprecated_getattr
 from dgi_stats.ranks.bands import (
     PairwiseComparisons,
     PerformanceBands,
@@ -26,25 +27,15 @@ from dgi_stats.ranks.confidence_sets import (
     tau_worst,
 )
 from dgi_stats.ranks.descriptive import PScores, RankProbabilities, p_scores, rank_probabilities
-from dgi_stats.ranks.power import (
-    RankChangePower,
-    SampleSizePlan,
-    detectable_change,
-    rank_set_change_probability,
-    required_sample_size,
-)
 
 __all__ = [
     "PScores",
     "PairwiseComparisons",
     "PerformanceBands",
-    "RankChangePower",
     "RankChangeTest",
     "RankConfidenceSets",
     "RankProbabilities",
-    "SampleSizePlan",
     "TauSet",
-    "detectable_change",
     "kww_confidence_sets",
     "p_scores",
     "pairwise_comparisons",
@@ -52,8 +43,9 @@ __all__ = [
     "rank_change_test",
     "rank_confidence_sets",
     "rank_probabilities",
-    "rank_set_change_probability",
-    "required_sample_size",
     "tau_best",
     "tau_worst",
 ]
+
+# power and sample size moved to dgi_stats.planning (0.2); the old names warn for one release
+__getattr__ = deprecated_getattr(__name__)

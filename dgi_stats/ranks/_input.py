@@ -15,10 +15,10 @@ import pandas as pd
 
 from dgi_stats._typing import FloatArray
 from dgi_stats._validation import check_covariance, did_you_mean
-from dgi_stats.estimation import SurveyEstimate
 from dgi_stats.exceptions import DGIDeprecationWarning, DGIError
 from dgi_stats.ranks._core import std_errors
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
+from dgi_stats.survey.estimators import SurveyEstimate
 
 __all__ = [
     "LARGE_DF",

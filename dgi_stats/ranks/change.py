@@ -51,7 +51,7 @@ from dgi_stats.ranks.confidence_sets import (
     studentisation,
     unit_major,
 )
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
 from dgi_stats.units import match_unit
 
 __all__ = ["RankChangeTest", "rank_change_test"]
@@ -462,7 +462,7 @@ def rank_change_test(
 
     See Also
     --------
-    rank_confidence_sets, dgi_stats.ranks.detectable_change
+    rank_confidence_sets, dgi_stats.planning.detectable_change
 
     Notes
     -----

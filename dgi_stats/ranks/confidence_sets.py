@@ -38,7 +38,7 @@ from dgi_stats.ranks._core import (
     stepdown,
 )
 from dgi_stats.ranks._input import LARGE_DF, RankInput, confidence_level_from, prepare
-from dgi_stats.scores import satterthwaite_df
+from dgi_stats.scores.pivot import satterthwaite_df
 
 __all__ = [
     "RankConfidenceSets",

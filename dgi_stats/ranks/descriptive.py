@@ -24,7 +24,7 @@ from dgi_stats.exceptions import DGIError
 from dgi_stats.ranks._core import competition_rank, pair_sd, pair_t
 from dgi_stats.ranks._input import prepare, replicate_columns
 from dgi_stats.ranks.confidence_sets import welch_pair_df
-from dgi_stats.scores import Scores
+from dgi_stats.scores.pivot import Scores
 
 __all__ = ["PScores", "RankProbabilities", "p_scores", "rank_probabilities"]
 

@@ -20,7 +20,7 @@ from types import ModuleType
 NAMESPACES: tuple[str, ...] = (
     "dgi_stats",
     "dgi_stats.datasets",
-    "dgi_stats.weighting",
+    "dgi_stats.survey.weighting",
     "dgi_stats.ranks",
     "dgi_stats.composite",
     "dgi_stats.simulate",
@@ -29,11 +29,11 @@ NAMESPACES: tuple[str, ...] = (
 #: Modules whose public names are mostly re-exported by the namespaces above; their pages document
 #: the rest (result classes, helpers) and link the re-exported names. Documented when importable.
 OPTIONAL_NAMESPACES: tuple[str, ...] = (
-    "dgi_stats.design",
-    "dgi_stats.estimation",
-    "dgi_stats.variance",
-    "dgi_stats.spec",
-    "dgi_stats.scoring",
+    "dgi_stats.survey.design",
+    "dgi_stats.survey.estimators",
+    "dgi_stats.survey.variance",
+    "dgi_stats.scores.spec",
+    "dgi_stats.scores.answers",
     "dgi_stats.io",
     "dgi_stats.units",
     "dgi_stats.testing",
@@ -45,16 +45,16 @@ _TOP = NAMESPACES[0]
 #: Section titles of the API pages, by the module that defines an object (first prefix that
 #: matches), in reading order.
 TOPICS: tuple[tuple[str, str], ...] = (
-    ("dgi_stats.scores", "Scores: every measure of every unit, with its covariance"),
-    ("dgi_stats.spec", "Index specification and scoring"),
-    ("dgi_stats.scoring", "Index specification and scoring"),
+    ("dgi_stats.scores.pivot", "Scores: every measure of every unit, with its covariance"),
+    ("dgi_stats.scores.spec", "Index specification and scoring"),
+    ("dgi_stats.scores.answers", "Index specification and scoring"),
     ("dgi_stats.io", "Reading survey files"),
     ("dgi_stats.units", "Units"),
     ("dgi_stats.datasets", "Bundled data"),
-    ("dgi_stats.design", "Survey designs"),
-    ("dgi_stats.estimation", "Estimation"),
-    ("dgi_stats.variance", "Variance"),
-    ("dgi_stats.weighting", "Weighting"),
+    ("dgi_stats.survey.design", "Survey designs"),
+    ("dgi_stats.survey.estimators", "Estimation"),
+    ("dgi_stats.survey.variance", "Variance"),
+    ("dgi_stats.survey.weighting", "Weighting"),
     ("dgi_stats.ranks", "Inference on ranks"),
     ("dgi_stats.composite", "Composite indices"),
     ("dgi_stats.simulate", "Simulation"),

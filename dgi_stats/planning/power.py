@@ -31,7 +31,7 @@ from dgi_stats._validation import check_positive_int, check_probability, did_you
 from dgi_stats.exceptions import DGIError
 from dgi_stats.ranks._input import confidence_level_from, prepare
 from dgi_stats.ranks.change import rank_change_test
-from dgi_stats.scores import Scores, satterthwaite_df
+from dgi_stats.scores.pivot import Scores, satterthwaite_df
 from dgi_stats.units import UNITS, match_unit
 
 UNIT_NAMES: tuple[str, ...] = tuple(u.name for u in UNITS)
@@ -564,7 +564,7 @@ def _int_grid(values: Any, *, name: str, func: str, maximum: int | None = None) 
 def _score_rejects(e1: FloatArray, s1: FloatArray, f1: FloatArray, e2: FloatArray,
                    s2: FloatArray, f2: FloatArray, alpha: float) -> bool:
     """Two-sided t test of ``after - before`` (Satterthwaite df) rejects, upwards."""
-    from dgi_stats.scores import satterthwaite_df
+    from dgi_stats.scores.pivot import satterthwaite_df
 
     se = float(np.sqrt(s1**2 + s2**2))
     change = float(e2 - e1)
@@ -687,8 +687,8 @@ def required_sample_size(
     >>> plan.required  # doctest: +SKIP
     """
     from dgi_stats.datasets.generate import SEED
-    from dgi_stats.simulate import simulate_estimates, simulate_population
-    from dgi_stats.spec import IndexSpec
+    from dgi_stats.scores.spec import IndexSpec
+    from dgi_stats.simulate.engine import simulate_estimates, simulate_population
 
     func = "required_sample_size"
     power = check_probability(power, name="power", func=func)

@@ -24,7 +24,7 @@ import numpy as np
 from dgi_stats.exceptions import DGIError, SingletonPSUError
 
 if TYPE_CHECKING:
-    from dgi_stats.design import ReplicateSpec, SurveyDesign
+    from dgi_stats.survey.design import ReplicateSpec, SurveyDesign
 
 __all__ = ["make_replicates", "replicate_variance"]
 
@@ -69,13 +69,13 @@ def make_replicates(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.design import SurveyDesign
+    >>> from dgi_stats.survey.design import SurveyDesign
     >>> d = SurveyDesign(pd.DataFrame({"c": [1, 2, 3, 4]}), psu="c")
     >>> spec = make_replicates(d, "jk1")
     >>> spec.factors[0].tolist(), round(spec.scale, 4)
     ([0.0, 1.3333333333333333, 1.3333333333333333, 1.3333333333333333], 0.75)
     """
-    from dgi_stats.design import ReplicateSpec
+    from dgi_stats.survey.design import ReplicateSpec
 
     method = method.lower()
     n_psu = design.n_psu
@@ -229,7 +229,7 @@ def replicate_variance(thetas: np.ndarray, theta: np.ndarray, spec: ReplicateSpe
     Examples
     --------
     >>> import numpy as np
-    >>> from dgi_stats.design import ReplicateSpec
+    >>> from dgi_stats.survey.design import ReplicateSpec
     >>> spec = ReplicateSpec("other", np.zeros(1, int), np.ones((1, 2)), np.ones(1), 1.0,
     ...                      np.ones(2), False, None)
     >>> replicate_variance(np.array([[1.0], [3.0]]), np.array([2.0]), spec).tolist()

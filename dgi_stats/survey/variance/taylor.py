@@ -20,7 +20,7 @@ from scipy import sparse
 from dgi_stats.exceptions import SingletonPSUError
 
 if TYPE_CHECKING:
-    from dgi_stats.design import SurveyDesign
+    from dgi_stats.survey.design import SurveyDesign
 
 __all__ = ["effective_df", "taylor_variance"]
 
@@ -195,7 +195,7 @@ def taylor_variance(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from dgi_stats.design import SurveyDesign
+    >>> from dgi_stats.survey.design import SurveyDesign
     >>> d = SurveyDesign(pd.DataFrame({"y": [1.0, 2.0, 4.0]}))
     >>> z = (d.data[["y"]].to_numpy() - 7 / 3) / 3   # influence values of the mean
     >>> round(float(taylor_variance(d, z)[0, 0]), 6)
@@ -256,7 +256,7 @@ def effective_df(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from dgi_stats.design import SurveyDesign
+    >>> from dgi_stats.survey.design import SurveyDesign
     >>> d = SurveyDesign(pd.DataFrame({"h": [1, 1, 1, 2, 2, 2], "p": range(6)}), strata="h", psu="p")
     >>> z = np.array([[1.0], [-1.0], [0.0], [10.0], [-10.0], [0.0]])
     >>> round(float(effective_df(d, z)[0]), 2)   # stratum 2 dominates: close to its 2 df

@@ -4,7 +4,7 @@
 new design. Rows are never dropped: domains and subsets are handled by the estimators
 (``by=`` / ``domain=``), exactly as R's ``survey`` package does for ``svyby`` and ``subset``.
 
-Calibration protocol (for :mod:`dgi_stats.weighting`)
+Calibration protocol (for :mod:`dgi_stats.survey.weighting`)
 -----------------------------------------------------
 A weighting step that changes the weights returns ``design.with_weights(new_weights,
 calibration=step)``. ``step`` is any object with a method::
@@ -1016,7 +1016,7 @@ class SurveyDesign:
         >>> r.replicates.n_replicates, r.degf
         (3, 2)
         """
-        from dgi_stats.variance.replicate import make_replicates
+        from dgi_stats.survey.variance.replicate import make_replicates
 
         if self.replicates is not None:
             msg = "replicate() was called on a design that already has replicate weights."

@@ -1,6 +1,6 @@
 """Survey weighting: design weights, nonresponse, post-stratification, raking, calibration, trimming.
 
-Every function takes a :class:`~dgi_stats.design.SurveyDesign` and returns a *new* design (the input
+Every function takes a :class:`~dgi_stats.survey.design.SurveyDesign` and returns a *new* design (the input
 is never modified) whose Taylor variances account for the weighting step, exactly as R's ``survey``
 package does (``postStratify``, ``rake``, ``calibrate``, ``trimWeights``). A replicate design has
 every replicate re-weighted.
@@ -8,22 +8,22 @@ every replicate re-weighted.
 
 from __future__ import annotations
 
-from dgi_stats.weighting.calibration import (
+from dgi_stats.survey.weighting.calibration import (
     CalibrationResult,
     GregCalibrationStep,
     calibrate,
     calibrate_weights,
     model_matrix,
 )
-from dgi_stats.weighting.design_weights import design_weights, nonresponse_adjust
-from dgi_stats.weighting.diagnostics import (
+from dgi_stats.survey.weighting.design_weights import design_weights, nonresponse_adjust
+from dgi_stats.survey.weighting.diagnostics import (
     kish_effective_sample_size,
     weight_summary,
     weighting_design_effect,
 )
-from dgi_stats.weighting.poststratify import PostStratificationStep, poststratify
-from dgi_stats.weighting.raking import RakingResult, RakingStep, rake, rake_weights
-from dgi_stats.weighting.trimming import trim_weights
+from dgi_stats.survey.weighting.poststratify import PostStratificationStep, poststratify
+from dgi_stats.survey.weighting.raking import RakingResult, RakingStep, rake, rake_weights
+from dgi_stats.survey.weighting.trimming import trim_weights
 
 __all__ = [
     "CalibrationResult",

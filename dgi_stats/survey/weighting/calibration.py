@@ -29,16 +29,16 @@ import scipy.linalg
 
 from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import ConvergenceWarning, DGIError
-from dgi_stats.weighting.poststratify import (
+from dgi_stats.survey.weighting.poststratify import (
     _check_design,
     _finish,
     _residualize_columns,
     _weights_matrix,
 )
-from dgi_stats.weighting.raking import _check_options, _validate_margins
+from dgi_stats.survey.weighting.raking import _check_options, _validate_margins
 
 if TYPE_CHECKING:
-    from dgi_stats.design import SurveyDesign
+    from dgi_stats.survey.design import SurveyDesign
 
 __all__ = ["CalibrationResult", "GregCalibrationStep", "calibrate", "calibrate_weights", "model_matrix"]
 
@@ -223,7 +223,7 @@ def model_matrix(
     totals : pandas.Series or sequence of pandas.Series
         Population totals of model-matrix columns named ``"(Intercept)"``, a numeric column,
         ``"<column><level>"`` / ``"<column>=<level>"`` (indicator) or products joined by ``":"``; or
-        margins as for :func:`~dgi_stats.weighting.rake` (converted like R's ``margins2totals``:
+        margins as for :func:`~dgi_stats.survey.weighting.rake` (converted like R's ``margins2totals``:
         intercept plus treatment-coded main effects and interactions of each margin's variables).
 
     Returns
@@ -234,7 +234,7 @@ def model_matrix(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.design import SurveyDesign
+    >>> from dgi_stats.survey.design import SurveyDesign
     >>> d = SurveyDesign(pd.DataFrame({"g": ["a", "b", "b"], "x": [1.0, 2, 3]}))
     >>> X, T = model_matrix(d, pd.Series({"(Intercept)": 10.0, "gb": 6.0, "x": 21.0}))
     >>> X.to_numpy().tolist()
@@ -547,7 +547,7 @@ def calibrate_weights(
     totals : pandas.Series or sequence of pandas.Series
         Population totals of model-matrix columns, named ``"(Intercept)"``, a numeric column,
         ``"<column><level>"`` or ``"<column>=<level>"`` (indicators), products joined by ``":"``;
-        or a list of margins as for :func:`~dgi_stats.weighting.rake`.
+        or a list of margins as for :func:`~dgi_stats.survey.weighting.rake`.
     method : {"linear", "raking", "logit"}
         Calibration function. default: "linear".
     bounds : tuple of float, optional
@@ -593,7 +593,7 @@ def calibrate_weights(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.design import SurveyDesign
+    >>> from dgi_stats.survey.design import SurveyDesign
     >>> d = SurveyDesign(pd.DataFrame({"x": [1.0, 2, 3, 4]}), weights=[10.0, 10, 10, 10])
     >>> res = calibrate_weights(d, pd.Series({"(Intercept)": 40.0, "x": 110.0}))
     >>> res.achieved.round(6).tolist()
@@ -758,7 +758,7 @@ def calibrate(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.design import SurveyDesign
+    >>> from dgi_stats.survey.design import SurveyDesign
     >>> df = pd.DataFrame({"g": ["a", "a", "b", "b"], "x": [1.0, 2, 3, 4]})
     >>> d = SurveyDesign(df, weights=[10.0, 10, 10, 10])
     >>> cal = calibrate(d, pd.Series({"(Intercept)": 50.0, "gb": 30.0}), method="raking")

@@ -10,10 +10,10 @@ import pandas as pd
 
 from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import DGIError
-from dgi_stats.weighting.poststratify import _ratio
+from dgi_stats.survey.weighting.poststratify import _ratio
 
 if TYPE_CHECKING:
-    from dgi_stats.design import SurveyDesign
+    from dgi_stats.survey.design import SurveyDesign
 
 __all__ = ["design_weights", "nonresponse_adjust"]
 
@@ -185,7 +185,7 @@ def nonresponse_adjust(
 
     See Also
     --------
-    design_weights, dgi_stats.weighting.poststratify
+    design_weights, dgi_stats.survey.weighting.poststratify
 
     Notes
     -----
@@ -206,7 +206,7 @@ def nonresponse_adjust(
     >>> nonresponse_adjust(df, cells="cell", responded="r", weights="w").tolist()
     [15.0, 15.0, 0.0, 10.0, 0.0]
     """
-    from dgi_stats.design import SurveyDesign
+    from dgi_stats.survey.design import SurveyDesign
 
     func = "nonresponse_adjust"
     design: SurveyDesign | None = None

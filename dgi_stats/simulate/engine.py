@@ -62,7 +62,7 @@ with :math:`N_{vc}` the adults of cell :math:`c` in village :math:`v`, :math:`a_
 probability of a substantive answer (not "don't know"), :math:`q_{vcj}` the probability that the item
 is asked (skip logic) and :math:`E[s_j \\mid v, c]` the expected indicator score under the model, all
 exact (normal CDFs, no simulation). Every other measure (sub-dimensions, dimensions, total,
-composite) is the spec's exact linear map (:meth:`dgi_stats.spec.IndexSpec.measure_map`) of these
+composite) is the spec's exact linear map (:meth:`dgi_stats.scores.spec.IndexSpec.measure_map`) of these
 indicator values.
 """
 
@@ -84,7 +84,7 @@ from dgi_stats.exceptions import DGIError
 from dgi_stats.units import UNITS, match_units
 
 if TYPE_CHECKING:
-    from dgi_stats.spec import IndexSpec
+    from dgi_stats.scores.spec import IndexSpec
 
 __all__ = [
     "AGE_GROUPS",
@@ -1716,7 +1716,7 @@ class SimulatedEstimates:
         >>> res.scores(0).df.tolist()
         [15.0, 7.0]
         """
-        from dgi_stats.scores import Scores
+        from dgi_stats.scores.pivot import Scores
 
         if self.std_errors is None or self.df is None:
             msg = "SimulatedEstimates.scores needs the estimates simulated with std_errors=True."
@@ -1765,7 +1765,7 @@ def _setup(
     spec: IndexSpec, year: int | None, units: Iterable[str] | None, population: Population | None,
     true_scores: pd.DataFrame | None, model: LatentModel | None, gen: np.random.Generator, func: str,
 ) -> tuple[Population, _Compiled, np.ndarray]:
-    from dgi_stats.spec import IndexSpec
+    from dgi_stats.scores.spec import IndexSpec
 
     if not isinstance(spec, IndexSpec):
         msg = f"The 'spec' parameter of {func} must be an IndexSpec (see dgi_stats.datasets.load_spec)."

@@ -26,7 +26,7 @@ from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import DGIError
 
 if TYPE_CHECKING:
-    from dgi_stats.design import SurveyDesign
+    from dgi_stats.survey.design import SurveyDesign
 
 __all__ = ["PostStratificationStep", "poststratify"]
 
@@ -46,12 +46,12 @@ class _Margin:
 
 
 def _check_design(design: Any, func: str) -> SurveyDesign:
-    from dgi_stats.design import SurveyDesign
+    from dgi_stats.survey.design import SurveyDesign
 
     if not isinstance(design, SurveyDesign):
         msg = (
             f"The 'design' parameter of {func} must be a SurveyDesign. Got {type(design).__name__} "
-            "instead; build one with dgi_stats.design.SurveyDesign(data, weights=..., ...)."
+            "instead; build one with dgi_stats.survey.design.SurveyDesign(data, weights=..., ...)."
         )
         raise DGIError(msg)
     return design
@@ -397,7 +397,7 @@ def poststratify(design: SurveyDesign, population: pd.Series, *, partial: bool =
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.design import SurveyDesign
+    >>> from dgi_stats.survey.design import SurveyDesign
     >>> df = pd.DataFrame({"sex": ["f", "f", "m", "m", "m"], "w": [10.0, 10, 10, 10, 10]})
     >>> pop = pd.Series([60.0, 40.0], index=pd.Index(["f", "m"], name="sex"))
     >>> ps = poststratify(SurveyDesign(df, weights="w"), pop)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dgi_stats.exceptions import DGIError
-from dgi_stats.weighting.poststratify import _check_design, _finish, _weights_matrix
+from dgi_stats.survey.weighting.poststratify import _check_design, _finish, _weights_matrix
 
 if TYPE_CHECKING:
-    from dgi_stats.design import SurveyDesign
+    from dgi_stats.survey.design import SurveyDesign
 
 __all__ = ["trim_weights"]
 
@@ -88,7 +88,7 @@ def trim_weights(
 
     See Also
     --------
-    dgi_stats.weighting.weight_summary : the weight range before and after trimming.
+    dgi_stats.survey.weighting.weight_summary : the weight range before and after trimming.
 
     Notes
     -----
@@ -105,7 +105,7 @@ def trim_weights(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.design import SurveyDesign
+    >>> from dgi_stats.survey.design import SurveyDesign
     >>> d = SurveyDesign(pd.DataFrame({"y": [1.0, 2, 3, 4]}), weights=[1.0, 2, 3, 10])
     >>> trim_weights(d, upper=6).weights.round(4).tolist()
     [2.3333, 3.3333, 4.3333, 6.0]

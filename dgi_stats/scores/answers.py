@@ -2,7 +2,7 @@
 
 * :func:`unit_scores`: survey-weighted (Hájek) means of the indicator scores per unit, then the
   spec's exact linear map to sub-dimensions, dimensions, total and composite % (point estimates; the
-  design-based version with covariance is :func:`dgi_stats.estimation.score`).
+  design-based version with covariance is :func:`dgi_stats.scores.index.score`).
 * :func:`rank`: competition ranking on unrounded scores (rank 1 = highest; ties share the best
   rank: 1, 1, 3), or dense ranking (1, 1, 2).
 * :func:`total_from_dimensions` and :func:`composite_percent`: the DGI's published arithmetic
@@ -22,7 +22,7 @@ import pandas as pd
 
 from dgi_stats._validation import check_choice, check_columns, check_positive_int
 from dgi_stats.exceptions import DGIError, MissingDataWarning
-from dgi_stats.spec import IndexSpec
+from dgi_stats.scores.spec import IndexSpec
 from dgi_stats.units import UNITS, match_units
 
 __all__ = ["composite_percent", "rank", "total_from_dimensions", "unit_scores"]

@@ -5,7 +5,7 @@
 1. check the inputs (year, data and margins files, columns against the year's spec) before anything
    runs, so bad input fails fast with a one-line :class:`~dgi_stats.exceptions.DGIError`;
 2. build the year's notebook from the template shipped inside the package
-   (:mod:`dgi_stats.report_template`; the committed ``notebooks/dgi_report_<year>.ipynb`` are
+   (:mod:`dgi_stats.report.templates`; the committed ``notebooks/dgi_report_<year>.ipynb`` are
    generated from the same template by ``notebooks/_make_notebooks.py``, so they cannot drift
    apart, and an installed package needs no repository checkout), or take a user's notebook;
 3. execute it with papermill in a fresh kernel running this very Python and this very dgi_stats,
@@ -49,24 +49,70 @@ from dgi_stats.exceptions import DGIError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from dgi_stats.spec import IndexSpec
+    from dgi_stats.scores.spec import IndexSpec
 
 __all__ = [
+    "CHANGE_COLUMNS",
+    "DESIGN_COLUMNS",
+    "FAILED_PREFIX",
+    "FIGURES_DIR",
+    "FRAME_COLUMNS",
+    "KERNEL_NAME",
+    "PAPI_FILE",
+    "RAKING_MARGINS",
     "ReportError",
     "ReportResult",
+    "SUMMARY_FILE",
+    "SurveyAnalysis",
     "SurveyCheck",
+    "VARIANCE_METHODS",
+    "analyse_survey",
+    "build_summary",
+    "change_table",
     "check_survey_file",
     "data_banner",
+    "describe_analysis",
+    "design_options",
+    "detectable_change_table",
     "display_table",
     "figure_title",
     "file_provenance",
+    "find_papi_file",
+    "focus_units",
+    "input_files",
+    "item_nonresponse",
     "narrate",
+    "no_previous_year",
     "package_versions",
+    "papi_dimensions",
+    "papi_scheme_ranks",
+    "papi_total_check",
+    "planning_grid",
+    "planning_statement",
+    "planning_summary",
+    "planning_truth",
+    "previous_inputs",
+    "previous_survey",
+    "published_arithmetic",
+    "published_change",
+    "published_figures",
+    "rank_change_statement",
+    "rank_rise_power",
+    "rank_table",
     "read_json",
+    "read_margins",
     "report_notebook",
+    "results_table",
     "run_report",
+    "sample_table",
+    "scenario_table",
     "show_figure",
+    "spawn_seeds",
+    "summary_table",
+    "survey_problems",
+    "truth_table",
     "validate_survey",
+    "weighting_table",
     "write_summary",
 ]
 
@@ -334,7 +380,7 @@ def report_notebook(year: int) -> Any:
     >>> nb.cells[0].metadata["tags"]
     ['parameters']
     """
-    from dgi_stats.report_template import build_report_notebook
+    from dgi_stats.report.templates import build_report_notebook
 
     return build_report_notebook(_check_year(year))
 
@@ -347,7 +393,7 @@ def _kernel_for_this_python() -> Iterator[str]:
     environment is restored afterwards), so the report never runs in some other Python that a
     user-level "python3" kernelspec may point to.
     """
-    package_parent = str(Path(__file__).resolve().parent.parent)
+    package_parent = str(Path(__file__).resolve().parents[2])  # the folder holding dgi_stats/
     pythonpath = os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH", "")) if p)
     with tempfile.TemporaryDirectory(prefix="dgi-stats-kernel-") as tmp:
         spec_dir = Path(tmp) / "kernels" / KERNEL_NAME
@@ -547,7 +593,7 @@ def run_report(
     encoding : str, optional
         Text encoding of the CSV input files, e.g. ``"cp1258"``. default: None (UTF-8 or UTF-16).
     lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
-        Units with a single commune (see :class:`~dgi_stats.design.SurveyDesign`). default: "fail".
+        Units with a single commune (see :class:`~dgi_stats.survey.design.SurveyDesign`). default: "fail".
     certainty, fpc : optional
         Certainty-PSU column and fpc columns (see :func:`design_options`). default: None, the
         bundled frame columns when the survey has them.
@@ -584,7 +630,7 @@ def run_report(
         msg = f"The 'seed' parameter of run_report must be a non-negative int. Got {seed!r} instead."
         raise DGIError(msg)
     check_choice(variance, VARIANCE_METHODS, name="variance", func="run_report")
-    from dgi_stats.design import LONELY_PSU_OPTIONS
+    from dgi_stats.survey.design import LONELY_PSU_OPTIONS
 
     check_choice(lonely_psu, LONELY_PSU_OPTIONS, name="lonely_psu", func="run_report")
     check_choice(lang, ("en", "vi"), name="lang", func="run_report")
@@ -981,7 +1027,7 @@ _INT_COLUMNS = frozenset({"rank", "rank_before", "rank_after", "places_gained", 
 
 
 def _texts() -> Any:
-    from dgi_stats.report_template import _text
+    from dgi_stats.report.templates import _text
 
     return _text
 
@@ -1387,7 +1433,7 @@ def read_margins(path: str | Path, *, encoding: str | None = None) -> dict[str, 
     DGIError
         If the file is missing, unreadable, lacks a column or names an unknown district.
     """
-    from dgi_stats.simulate import frame_margins
+    from dgi_stats.simulate.engine import frame_margins
     from dgi_stats.units import match_units
 
     frame = _read_table(Path(path), what="margins", encoding=encoding)
@@ -1402,7 +1448,7 @@ def read_margins(path: str | Path, *, encoding: str | None = None) -> dict[str, 
 
 
 def _margins_from(obj: Any) -> dict[str, pd.Series]:
-    from dgi_stats.simulate import frame_margins
+    from dgi_stats.simulate.engine import frame_margins
 
     if isinstance(obj, Mapping):
         return dict(obj)
@@ -1448,7 +1494,7 @@ def design_options(
         False: no certainty PSUs. default: None, ``"pi_commune"`` when the survey has every column
         of :data:`FRAME_COLUMNS` (as the bundled surveys), else none.
     fpc : list of str, str "a,b[,c]", False or None
-        Population sizes per stage (see :class:`~dgi_stats.design.SurveyDesign`); False: no fpc.
+        Population sizes per stage (see :class:`~dgi_stats.survey.design.SurveyDesign`); False: no fpc.
         default: None, the bundled columns when present (``communes_in_unit``,
         ``villages_in_commune`` and, with certainty PSUs, ``adults_in_village``), else none.
 
@@ -1482,7 +1528,7 @@ def design_options(
 
 def _design(data: pd.DataFrame, spec: Any, *, lonely_psu: str, certainty: Any, fpc: Any) -> Any:
     """The report's design: strata = units, PSU = commune, SSU = village, the report's weights."""
-    from dgi_stats.design import SurveyDesign
+    from dgi_stats.survey.design import SurveyDesign
 
     cert_col, fpc_cols = design_options(data, certainty=certainty, fpc=fpc)
     return SurveyDesign(
@@ -1514,7 +1560,7 @@ def analyse_survey(
     communes and fpc from the frame columns when present; rake it to the
     population margins (unit x sex x age group and unit x ethnicity; the bundled margins with the
     bundled survey, ``margins_path`` otherwise, no raking when a survey file comes without
-    margins); score every measure of the year's spec with :func:`dgi_stats.estimation.score`.
+    margins); score every measure of the year's spec with :func:`dgi_stats.scores.index.score`.
 
     Variances are by Taylor linearisation with the raking step residualised (R's ``svyrecvar``
     after ``rake``), by default. ``variance="jkn"`` (delete-one-PSU jackknife) and
@@ -1539,7 +1585,7 @@ def analyse_survey(
         Text encoding of CSV files (survey and margins), e.g. ``"cp1258"``. default: None
         (UTF-8 or UTF-16, detected).
     lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
-        Strata (units) with a single PSU (commune); see :class:`~dgi_stats.design.SurveyDesign`.
+        Strata (units) with a single PSU (commune); see :class:`~dgi_stats.survey.design.SurveyDesign`.
         default: "fail".
     certainty, fpc : optional
         Certainty-PSU column and fpc columns (see :func:`design_options`). default: None, the
@@ -1590,9 +1636,9 @@ def _analyse(
     """Design, raking and scores of a survey table that was read and checked."""
     from dgi_stats._rng import as_generator
     from dgi_stats._validation import check_choice
-    from dgi_stats.design import LONELY_PSU_OPTIONS
-    from dgi_stats.estimation import score
-    from dgi_stats.weighting import rake
+    from dgi_stats.survey.design import LONELY_PSU_OPTIONS
+    from dgi_stats.scores.index import score
+    from dgi_stats.survey.weighting import rake
 
     gen = as_generator(rng)
     unit = spec.unit_column
@@ -1955,8 +2001,8 @@ def published_arithmetic(year: int) -> pd.DataFrame:
     """Check the published index arithmetic of ``year`` with dgi_stats' scoring functions.
 
     Where a unit's eight dimension scores are published, their sum
-    (:func:`dgi_stats.scoring.total_from_dimensions`) is compared with the published total;
-    published totals are turned into the composite % (:func:`dgi_stats.scoring.composite_percent`)
+    (:func:`dgi_stats.scores.answers.total_from_dimensions`) is compared with the published total;
+    published totals are turned into the composite % (:func:`dgi_stats.scores.answers.composite_percent`)
     and compared with the published composite, rounded as published.
 
     Returns
@@ -1973,7 +2019,7 @@ def published_arithmetic(year: int) -> pd.DataFrame:
     (75.24, 75.24, True)
     """
     from dgi_stats.datasets import load_published, load_spec
-    from dgi_stats.scoring import composite_percent, total_from_dimensions
+    from dgi_stats.scores.answers import composite_percent, total_from_dimensions
 
     pub = load_published()
     pub = pub.loc[(pub["index"] == "DGI") & (pub["year"] == year)]
@@ -2006,7 +2052,7 @@ def sample_table(analysis: SurveyAnalysis) -> pd.DataFrame:
     margins; NA without margins), ``weight_sum_before`` / ``weight_sum_after`` raking,
     ``effective_n_before`` / ``effective_n_after`` (Kish), ``weighting_deff_after``.
     """
-    from dgi_stats.weighting import (
+    from dgi_stats.survey.weighting import (
         kish_effective_sample_size,
         weight_summary,
         weighting_design_effect,
@@ -2164,7 +2210,7 @@ def focus_units(year: int, scores: Any) -> list[str]:
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.scores import Scores
+    >>> from dgi_stats.scores.pivot import Scores
     >>> s = Scores.from_estimates(pd.DataFrame({"total": [70.0, 71.0]}, index=["Uông Bí", "Cô Tô"]),
     ...                           pd.DataFrame({"total": [1.0, 1.0]}, index=["Uông Bí", "Cô Tô"]))
     >>> focus_units(2021, s)
@@ -2582,10 +2628,10 @@ def papi_scheme_ranks(
 def papi_total_check(papi: pd.DataFrame) -> pd.DataFrame:
     """Per PAPI year: the largest |published total − sum of the dimensions| over the provinces.
 
-    Uses :func:`dgi_stats.scoring.total_from_dimensions`. Columns ``provinces``,
+    Uses :func:`dgi_stats.scores.answers.total_from_dimensions`. Columns ``provinces``,
     ``max_abs_difference``.
     """
-    from dgi_stats.scoring import total_from_dimensions
+    from dgi_stats.scores.answers import total_from_dimensions
 
     rows = {}
     for year in sorted(pd.unique(papi["year"])):
@@ -2627,7 +2673,7 @@ def detectable_change_table(
 ) -> pd.DataFrame:
     """The score change detectable next year with ``power``, for the current sample and larger ones.
 
-    Uses :func:`dgi_stats.ranks.detectable_change`: a two-sided t test of the change between two
+    Uses :func:`dgi_stats.planning.detectable_change`: a two-sided t test of the change between two
     independent years, both years' standard errors equal to this year's and each unit's df the
     Satterthwaite df of two such years. A sample ``k`` times as large means the same design with
     ``k`` times as many communes (and villages and respondents): standard errors divided by
@@ -2645,14 +2691,14 @@ def detectable_change_table(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.scores import Scores
+    >>> from dgi_stats.scores.pivot import Scores
     >>> s = Scores.from_estimates(pd.Series([70.0, 71.0], index=["a", "b"], name="total"),
     ...                           pd.Series([0.5, 0.6], index=["a", "b"]), df=5)
     >>> t = detectable_change_table(s, size_factors=(1, 4))
     >>> bool(t.loc[4.0, "detectable_change_median_unit"] < t.loc[1.0, "detectable_change_median_unit"] / 2)
     True
     """
-    from dgi_stats.ranks import detectable_change
+    from dgi_stats.planning import detectable_change
 
     se = scores.std_error[measure]
     dfs = scores.df_for(measure)
@@ -2758,7 +2804,7 @@ def rank_rise_power(
 ) -> Any:
     """Power to establish ``unit``'s rank rise, by simulating both years' surveys afresh.
 
-    Calls :func:`dgi_stats.ranks.required_sample_size` with the two analyses' specifications
+    Calls :func:`dgi_stats.planning.required_sample_size` with the two analyses' specifications
     and years: SYNTHETIC surveys of every unit in both years (none held at its truth), each with
     its own design SEs and df, the rank-change test on each pair, and the binomial Monte Carlo
     error of every power. The default is the bundled design only (6 communes, 3 villages, 28
@@ -2770,7 +2816,7 @@ def rank_rise_power(
     -------
     SampleSizePlan
     """
-    from dgi_stats.ranks import required_sample_size
+    from dgi_stats.planning import required_sample_size
 
     spec_after = before.spec if after is None else after.spec
     year_after = before.year + 1 if after is None else after.year
@@ -2784,7 +2830,7 @@ def rank_rise_power(
 def planning_statement(plan: Any, *, delta: float, power: float = 0.8, lang: str = "en") -> str:
     """Sentences (Markdown): the power of the current design and the design that reaches ``power``.
 
-    ``plan`` is a :class:`~dgi_stats.ranks.SampleSizePlan` (:func:`rank_rise_power`); the design
+    ``plan`` is a :class:`~dgi_stats.planning.SampleSizePlan` (:func:`rank_rise_power`); the design
     reaching ``power`` is read from :func:`planning_grid` (the documented longer run).
     """
     t = _texts()
@@ -2827,7 +2873,7 @@ def planning_summary(
     -------
     dict
         ``detectable_change`` (by respondents per unit: median and least precise unit), and with
-        ``rise_power`` (a :class:`~dgi_stats.ranks.SampleSizePlan` from :func:`rank_rise_power`):
+        ``rise_power`` (a :class:`~dgi_stats.planning.SampleSizePlan` from :func:`rank_rise_power`):
         ``rank_rise_power`` (design -> power and its Monte Carlo SE, with respondents per unit)
         and ``respondents_per_unit_for_power`` (the first simulated design reaching ``power``;
         None when none does).

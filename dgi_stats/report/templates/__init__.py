@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dgi_stats.report_template._annual import annual_cells
-from dgi_stats.report_template._papi import papi_cells
+from dgi_stats.report.templates._annual import annual_cells
+from dgi_stats.report.templates._papi import papi_cells
 
 __all__ = ["build_papi_notebook", "build_report_notebook", "notebook_text"]
 

@@ -24,7 +24,7 @@ import pandas as pd
 from dgi_stats._results import frame_repr
 from dgi_stats._validation import check_positive_int, check_probability
 from dgi_stats.exceptions import ConvergenceWarning, DGIError
-from dgi_stats.weighting.poststratify import (
+from dgi_stats.survey.weighting.poststratify import (
     _cell_sums,
     _check_design,
     _finish,
@@ -38,7 +38,7 @@ from dgi_stats.weighting.poststratify import (
 )
 
 if TYPE_CHECKING:
-    from dgi_stats.design import SurveyDesign
+    from dgi_stats.survey.design import SurveyDesign
 
 __all__ = ["RakingResult", "RakingStep", "rake", "rake_weights"]
 
@@ -115,7 +115,7 @@ class RakingResult:
         One row per sweep: ``max_change`` (largest change of a cell of the cross-classification of
         all margin variables) and ``max_abs_margin_error``.
     trimmed : int
-        Number of trimmed weights (always 0 here; see :func:`~dgi_stats.weighting.trim_weights`).
+        Number of trimmed weights (always 0 here; see :func:`~dgi_stats.survey.weighting.trim_weights`).
     weight_range : tuple of float
         Smallest and largest raked weight.
     tol : float
@@ -279,7 +279,7 @@ def rake_weights(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.design import SurveyDesign
+    >>> from dgi_stats.survey.design import SurveyDesign
     >>> df = pd.DataFrame({"sex": ["f", "f", "m", "m"], "age": ["y", "o", "y", "o"]})
     >>> d = SurveyDesign(df, weights=[10.0, 10, 10, 10])
     >>> by_sex = pd.Series([50.0, 30.0], index=pd.Index(["f", "m"], name="sex"))
@@ -417,7 +417,7 @@ def rake(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dgi_stats.design import SurveyDesign
+    >>> from dgi_stats.survey.design import SurveyDesign
     >>> df = pd.DataFrame({"sex": ["f", "f", "m", "m"], "age": ["y", "o", "y", "o"]})
     >>> d = SurveyDesign(df, weights=[10.0, 10, 10, 10])
     >>> by_sex = pd.Series([50.0, 30.0], index=pd.Index(["f", "m"], name="sex"))

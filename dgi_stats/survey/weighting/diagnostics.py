@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from dgi_stats.exceptions import DGIError
-from dgi_stats.weighting.design_weights import _complete_columns
+from dgi_stats.survey.weighting.design_weights import _complete_columns
 
 if TYPE_CHECKING:
-    from dgi_stats.design import SurveyDesign
+    from dgi_stats.survey.design import SurveyDesign
 
 __all__ = ["kish_effective_sample_size", "weight_summary", "weighting_design_effect"]
 
@@ -21,7 +21,7 @@ def _weights_and_groups(
     weights: Any, by: str | Sequence[str] | None, func: str
 ) -> tuple[np.ndarray, pd.Index | None, np.ndarray | None]:
     """Weights as an array and, with ``by``, the group code of every row and the group labels."""
-    from dgi_stats.design import SurveyDesign
+    from dgi_stats.survey.design import SurveyDesign
 
     frame: pd.DataFrame | None = None
     if isinstance(weights, SurveyDesign):

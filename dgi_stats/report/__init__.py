@@ -1,0 +1,158 @@
+"""Annual reports: run a report notebook with papermill, render HTML, and helpers the notebooks call.
+
+:func:`run_report` is what ``dgi-stats report <year>`` does:
+
+1. check the inputs (year, data and margins files, columns against the year's spec) before anything
+   runs, so bad input fails fast with a one-line :class:`~dgi_stats.exceptions.DGIError`;
+2. build the year's notebook from the template shipped inside the package
+   (:mod:`dgi_stats.report.templates`; the committed ``notebooks/dgi_report_<year>.ipynb`` are
+   generated from the same template by ``notebooks/_make_notebooks.py``, so they cannot drift
+   apart, and an installed package needs no repository checkout), or take a user's notebook;
+3. execute it with papermill in a fresh kernel running this very Python and this very dgi_stats,
+   inside a temporary folder created beside the output folder;
+4. render HTML with nbconvert, input cells hidden, figures embedded;
+5. only when everything succeeded, move the folder into place. On any failure the temporary folder
+   is removed and the output folder is left as it was: nothing half-written. A notebook that fails
+   is kept as ``failed_dgi_report_<year>.ipynb`` in the output folder (the error is in its cell).
+
+The output folder holds the executed notebook, the HTML report, ``summary.json`` (the headline
+numbers, identical on every run with the same seed) and ``figures/*.png`` / ``*.svg``.
+
+The other functions are the small helpers the notebooks call (provenance, the SYNTHETIC banner,
+saving figures, writing ``summary.json``) so that a notebook holds narration and calls only.
+"""
+
+from __future__ import annotations
+
+from dgi_stats.report import pipeline, templates
+from dgi_stats.report.pipeline import (
+    CHANGE_COLUMNS,
+    DESIGN_COLUMNS,
+    FAILED_PREFIX,
+    FIGURES_DIR,
+    FRAME_COLUMNS,
+    KERNEL_NAME,
+    PAPI_FILE,
+    RAKING_MARGINS,
+    SUMMARY_FILE,
+    VARIANCE_METHODS,
+    ReportError,
+    ReportResult,
+    SurveyAnalysis,
+    SurveyCheck,
+    analyse_survey,
+    build_summary,
+    change_table,
+    check_survey_file,
+    data_banner,
+    describe_analysis,
+    design_options,
+    detectable_change_table,
+    display_table,
+    figure_title,
+    file_provenance,
+    find_papi_file,
+    focus_units,
+    input_files,
+    item_nonresponse,
+    narrate,
+    no_previous_year,
+    package_versions,
+    papi_dimensions,
+    papi_scheme_ranks,
+    papi_total_check,
+    planning_grid,
+    planning_statement,
+    planning_summary,
+    planning_truth,
+    previous_inputs,
+    previous_survey,
+    published_arithmetic,
+    published_change,
+    published_figures,
+    rank_change_statement,
+    rank_rise_power,
+    rank_table,
+    read_json,
+    read_margins,
+    report_notebook,
+    results_table,
+    run_report,
+    sample_table,
+    scenario_table,
+    show_figure,
+    spawn_seeds,
+    summary_table,
+    survey_problems,
+    truth_table,
+    validate_survey,
+    weighting_table,
+    write_summary,
+)
+
+__all__ = [
+    "CHANGE_COLUMNS",
+    "DESIGN_COLUMNS",
+    "FAILED_PREFIX",
+    "FIGURES_DIR",
+    "FRAME_COLUMNS",
+    "KERNEL_NAME",
+    "PAPI_FILE",
+    "RAKING_MARGINS",
+    "SUMMARY_FILE",
+    "VARIANCE_METHODS",
+    "ReportError",
+    "ReportResult",
+    "SurveyAnalysis",
+    "SurveyCheck",
+    "analyse_survey",
+    "build_summary",
+    "change_table",
+    "check_survey_file",
+    "data_banner",
+    "describe_analysis",
+    "design_options",
+    "detectable_change_table",
+    "display_table",
+    "figure_title",
+    "file_provenance",
+    "find_papi_file",
+    "focus_units",
+    "input_files",
+    "item_nonresponse",
+    "narrate",
+    "no_previous_year",
+    "package_versions",
+    "papi_dimensions",
+    "papi_scheme_ranks",
+    "papi_total_check",
+    "pipeline",
+    "planning_grid",
+    "planning_statement",
+    "planning_summary",
+    "planning_truth",
+    "previous_inputs",
+    "previous_survey",
+    "published_arithmetic",
+    "published_change",
+    "published_figures",
+    "rank_change_statement",
+    "rank_rise_power",
+    "rank_table",
+    "read_json",
+    "read_margins",
+    "report_notebook",
+    "results_table",
+    "run_report",
+    "sample_table",
+    "scenario_table",
+    "show_figure",
+    "spawn_seeds",
+    "summary_table",
+    "survey_problems",
+    "templates",
+    "truth_table",
+    "validate_survey",
+    "weighting_table",
+    "write_summary",
+]

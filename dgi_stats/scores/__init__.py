@@ -1,0 +1,29 @@
+"""The scores layer: an index's spec, scoring answers, and :class:`Scores`, the pivot of the library.
+
+:class:`~dgi_stats.scores.spec.IndexSpec` turns answers into indicator scores and says how
+indicators add up to sub-dimensions, dimensions, total and composite;
+:func:`~dgi_stats.scores.index.score` estimates every measure of every unit from a survey design;
+:class:`~dgi_stats.scores.pivot.Scores` carries the estimates with their joint uncertainty
+(covariance, replicates, degrees of freedom) to the rank, composite and planning layers, which never
+touch respondents again. :mod:`~dgi_stats.scores.answers` holds the unit-level arithmetic of a
+league table (weighted unit means, total, composite %, competition ranks).
+"""
+
+from __future__ import annotations
+
+from dgi_stats.scores.answers import composite_percent, rank, total_from_dimensions, unit_scores
+from dgi_stats.scores.index import score
+from dgi_stats.scores.pivot import Scores, satterthwaite_df
+from dgi_stats.scores.spec import IndexSpec, IndicatorScores
+
+__all__ = [
+    "IndexSpec",
+    "IndicatorScores",
+    "Scores",
+    "composite_percent",
+    "rank",
+    "satterthwaite_df",
+    "score",
+    "total_from_dimensions",
+    "unit_scores",
+]

@@ -1,0 +1,222 @@
+"""Scoring an index from a survey design: every measure of every unit, with its joint uncertainty.
+
+:func:`score` is where the survey layer meets the index: the unit means of the indicators come
+from the design's linearised (or replicate) estimator, and every other measure of the spec
+(sub-dimensions, dimensions, total, composite) is the spec's linear map of them, applied by
+:meth:`~dgi_stats.scores.pivot.Scores.linear_map` with exact covariance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dgi_stats.exceptions import DGIError
+from dgi_stats.scores.pivot import Scores
+from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.estimators import (
+    _agg_matrix,
+    _by_codes,
+    _check_design,
+    _check_zero_weights,
+    _domain_df,
+    _engine,
+    _totals,
+)
+from dgi_stats.survey.variance.taylor import effective_df
+
+__all__ = ["score"]
+
+
+def _answered(design: SurveyDesign, codes: np.ndarray, n_dom: int, avail: np.ndarray) -> np.ndarray:
+    """Respondents with a usable value per (unit, indicator)."""
+    cnt = _agg_matrix(np.zeros(design.n, dtype=np.intp), 1, codes, n_dom, np.ones(design.n))
+    return _totals(cnt, np.ascontiguousarray(avail, dtype=float), 1)[0].reshape(n_dom, -1)
+
+
+def score(
+    design: SurveyDesign,
+    spec: Any,
+    *,
+    by: str = "district",
+    na_rm: bool = True,
+    label: str = "",
+) -> Scores:
+    """Every measure of an index for every unit, with the full joint covariance.
+
+    Each indicator's mean per unit is computed over the respondents who answered it (the domain
+    is unit ∩ answered), with the joint covariance across units and indicators from influence
+    functions (or replicates); :meth:`Scores.linear_map` then adds sub-dimensions, dimensions,
+    total and composite with exact covariance.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The survey design (its data hold the answers).
+    spec : IndexSpec
+        Provides ``score_items(data)``, ``measure_map()`` and optionally ``measure_bounds()``.
+    by : str
+        Unit column. default: "district".
+    na_rm : bool
+        Available-case analysis per indicator (missing answers are out of domain). With False a
+        missing indicator score raises. default: True.
+    label : str
+        Stored in the result. default: "".
+
+    Returns
+    -------
+    Scores
+        Indicators, then the rows of ``spec.measure_map()``, for every unit; ``df`` per unit and
+        measure: for Taylor designs the Satterthwaite effective df of the measure's variance
+        across the unit's strata and stages (:func:`~dgi_stats.survey.variance.taylor.effective_df`),
+        capped at the design df (R's ``svyby`` degf, kept in ``meta["design_df"]``); for
+        replicate designs the design df; replicate estimates for replicate designs; ``bounds`` (the scale of every
+        measure) from ``spec.measure_bounds()`` when the spec has it (an :class:`IndexSpec` does),
+        so that intervals stay inside the scale.
+
+    Raises
+    ------
+    DGIError
+        A unit whose respondents all have weight 0 (or whose respondents answering an indicator
+        all have weight 0): the message names the unit; R's ``svyby`` would return NaN with 0 df.
+        A unit where nobody answered an indicator.
+
+    Examples
+    --------
+    A two-indicator index (one dimension = 5 x (i1 + i2)) on a SYNTHETIC survey:
+
+    >>> import numpy as np, pandas as pd
+    >>> class TinySpec:
+    ...     def score_items(self, data):
+    ...         return data[["i1", "i2"]]
+    ...     def measure_map(self):
+    ...         w = pd.DataFrame({"i1": [5.0], "i2": [5.0]}, index=["total"])
+    ...         return w, pd.Series([0.0], index=["total"])
+    >>> rng = np.random.default_rng(20240101)
+    >>> df = pd.DataFrame({"district": np.repeat(["A", "B"], 40), "commune": np.repeat(np.arange(8), 10),
+    ...                    "i1": rng.random(80), "i2": rng.random(80)})
+    >>> s = score(SurveyDesign(df, strata="district", psu="commune"), TinySpec())
+    >>> list(s.measures), s.meta["design_df"].tolist()
+    (['i1', 'i2', 'total'], [3.0, 3.0])
+    >>> s.df_for("total").round(2).tolist()   # Satterthwaite: one stratum per unit, the same
+    [3.0, 3.0]
+    """
+
+    design = _check_design(design, "score")
+    items = spec.score_items(design.data)
+    sc = items.scores if hasattr(items, "scores") else items
+    if not isinstance(sc, pd.DataFrame) or len(sc) != design.n:
+        msg = (
+            "score: spec.score_items(data) must return one row of indicator scores per respondent."
+        )
+        raise DGIError(msg)
+    ind_ids = list(sc.columns)
+    y = np.ascontiguousarray(sc.to_numpy(dtype=float))
+    avail = ~np.isnan(y)
+    if not na_rm and not avail.all():
+        j = int(np.flatnonzero(~avail.all(axis=0))[0])
+        msg = f"score: indicator {ind_ids[j]!r} has missing scores; pass na_rm=True (available cases)."
+        raise DGIError(msg)
+    codes, labels, by_cols = _by_codes(design, by, "score")
+    _check_zero_weights(design, codes, labels, by_cols, "score")
+    n_dom, k = len(labels), len(ind_ids)
+    lin = _engine(design, y, None, avail, codes, n_dom, "mean", check_empty=False)
+    # respondents with an answer (lin.nobs counts those with a non-zero weight)
+    n_ans = (
+        lin.nobs.reshape(n_dom, k)
+        if bool((design.weights != 0).all())
+        else _answered(design, codes, n_dom, avail)
+    )
+    if (n_ans == 0).any():
+        d, j = (int(v[0]) for v in np.nonzero(n_ans == 0))
+        msg = f"score: nobody in unit {labels[d]!r} answered indicator {ind_ids[j]!r}; its mean is undefined."
+        raise DGIError(msg)
+    zero = (lin.tx.reshape(n_dom, k) == 0) & (n_ans > 0)
+    if zero.any():
+        d, j = (int(v[0]) for v in np.nonzero(zero))
+        msg = (
+            f"score: every respondent of unit {labels[d]!r} who answered indicator "
+            f"{ind_ids[j]!r} has weight 0, so its mean is 0/0 (no estimate). Check the weight "
+            "column, or give those respondents their positive weights."
+        )
+        raise DGIError(msg)
+    units = pd.Index(labels, name="unit")
+    indicators = pd.Index(ind_ids, name="measure")
+    long = pd.MultiIndex.from_product([units, indicators], names=["unit", "measure"])
+    reps = None
+    factors = None
+    mse = False
+    if lin.reps is not None and design.replicates is not None:
+        reps = pd.DataFrame(lin.reps.reshape(lin.reps.shape[0], -1), columns=long)
+        reps.index.name = "replicate"
+        factors = design.replicates.multipliers
+        mse = design.replicates.mse
+    dfs = pd.Series(
+        _domain_df(design, codes, n_dom, np.ones(design.n, bool)), index=units, name="df"
+    )
+    n_unit = pd.Series(np.bincount(codes, minlength=n_dom), index=units, name="n")
+    missing = pd.DataFrame(
+        np.bincount(codes, minlength=n_dom)[:, None] - n_ans, index=units, columns=indicators
+    ).astype(int)
+    indicator_scores = Scores(
+        pd.DataFrame(lin.estimate.reshape(n_dom, k), index=units, columns=indicators),
+        pd.DataFrame(lin.cov, index=long, columns=long),
+        df=dfs,
+        replicates=reps,
+        replicate_factors=factors,
+        replicate_mse=mse,
+        method=design.method,
+        n=n_unit,
+        missing=missing,
+        label=label,
+    )
+    # every other measure is linear in the unit's indicator means: measure = A @ means + b, per unit
+    weights, offset = spec.measure_map()
+    if pd.Index(ind_ids).append(pd.Index(map(str, weights.index))).has_duplicates:
+        msg = "score: spec.measure_map() rows repeat indicator ids; measure ids must be unique."
+        raise DGIError(msg)
+    w_map = weights.reindex(columns=ind_ids, fill_value=0.0).astype(float)
+    w_map.index = pd.Index(map(str, w_map.index), name="measure")
+    out = indicator_scores.linear_map(w_map, offset.rename(index=str))
+    if lin.zp is not None:
+        # Satterthwaite effective df of every measure of every unit, from the PSU totals of the
+        # measure's influence values (a measure's influence values are the same linear map of the
+        # indicators'): when one stratum of a unit (a large certainty commune) carries most of its
+        # variance, the df fall towards that stratum's. Never above the design df of the unit.
+        m_full = np.vstack([np.eye(k), w_map.to_numpy()])
+
+        def mapped(z: np.ndarray | None) -> np.ndarray | None:
+            if z is None:
+                return None
+            return np.hstack([z[:, d * k : (d + 1) * k] @ m_full.T for d in range(n_dom)])
+
+        def spread(x: np.ndarray | None) -> np.ndarray | None:
+            # presence of a domain's rows in a PSU is the same for all its measures
+            if x is None:
+                return None
+            per_dom = x.reshape(x.shape[0], n_dom, k).any(axis=2)
+            return np.repeat(per_dom, m_full.shape[0], axis=1)
+
+        z_meas = mapped(lin.zp)
+        assert z_meas is not None
+        eff = effective_df(
+            design,
+            z_meas,
+            mapped(lin.zs),
+            psu_present=spread(lin.present[0]),
+            ssu_present=spread(lin.present[1]),
+            design_df=np.repeat(dfs.to_numpy(dtype=float), m_full.shape[0]),
+        ).reshape(n_dom, m_full.shape[0])
+        meta = {**out.meta, "design_df": dfs, "df_rule": "satterthwaite"}
+        out = replace(out, df=pd.DataFrame(eff, index=out.units, columns=out.measures), meta=meta)
+    else:
+        out = replace(out, meta={**out.meta, "design_df": dfs, "df_rule": "design"})
+    if hasattr(spec, "measure_bounds"):
+        # the scale of every measure, for intervals that stay inside it
+        b = spec.measure_bounds()
+        b = b.set_axis(pd.Index(map(str, b.index), name="measure")).reindex(out.measures)
+        out = replace(out, bounds=b)
+    return out
