@@ -27,7 +27,7 @@ def _values(x: Any) -> np.ndarray:
 
 def assert_estimate_close(
     result: SurveyEstimate,
-    expected: SurveyEstimate | Mapping[str, Any],
+    expected: SurveyEstimate | Mapping[str, object],
     *,
     rtol: float = 1e-9,
     atol: float = 1e-12,

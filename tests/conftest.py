@@ -25,12 +25,23 @@ def rng() -> np.random.Generator:
     return np.random.default_rng(20240101)
 
 
+def skip_unless_ci(reason: str) -> None:
+    """Skip a test whose material is absent, except in CI (``CI`` set), where it fails.
+
+    CI runs with ``../shared`` beside the clone, so absent material there is a broken setup, not
+    a reason to pass quietly.
+    """
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this is an error, not a skip)")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    """The read-only ``../shared`` folder; tests that need it skip when it is absent."""
+    """The read-only ``../shared`` folder; tests that need it skip when it is absent (fail in CI)."""
     path = _shared_dir()
     if not path.is_dir():
-        pytest.skip("../shared is absent (read-only reference material); test skipped")
+        skip_unless_ci("../shared is absent (read-only reference material)")
     return path
 
 

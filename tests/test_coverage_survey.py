@@ -63,7 +63,7 @@ def _coverage(method, n_rep, seed):
         ci = e.confidence_interval(0.95)
         assert (e.df == N_SAMPLED_COMMUNES - 1).all()
         t = truth[[lab[0] for lab in ci.index]]
-        hits += int(((ci["low"].to_numpy() <= t) & (t <= ci["high"].to_numpy())).sum())
+        hits += int(((ci["ci_low"].to_numpy() <= t) & (t <= ci["ci_high"].to_numpy())).sum())
         total += len(t)
     return hits / total, total
 

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.linalg import hadamard
 
 from dgi_stats.exceptions import DGIError, SingletonPSUError
 from dgi_stats.survey import estimators as est
@@ -253,3 +254,34 @@ def test_from_replicate_weights_and_recalibration_hook(frame):
         SurveyDesign.from_replicate_weights(frame, weights="w", replicate_weights=["nope"])
     with pytest.raises(DGIError, match="needs a replicate design"):
         d.replicate_weights()
+
+
+def test_jkn_one_psu_census_stratum_contributes_nothing():
+    # stratum "c" has one PSU and fpc = 1 PSU in the population (f = 0): sampled entirely, it has
+    # no sampling variance (as in Taylor linearisation) and gets no replicate instead of n/(n-1)
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({
+        "s": ["a"] * 6 + ["b"] * 4 + ["c"] * 3, "c": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 6],
+        "N": [10] * 6 + [2] * 4 + [1] * 3, "y": rng.normal(size=13),
+    })
+    d = SurveyDesign(df, strata="s", psu="c", fpc="N")
+    r = d.replicate("jkn")
+    assert r.replicates.n_replicates == 5
+    np.testing.assert_allclose(
+        est.mean(r, "y").std_error.to_numpy(), est.mean(d, "y").std_error.to_numpy(), rtol=1e-12
+    )
+    # without the fpc the same stratum is a lonely PSU: refused under lonely_psu="fail"
+    with pytest.raises(DGIError, match="only one PSU"):
+        SurveyDesign(df, strata="s", psu="c").replicate("jkn")
+
+
+def test_jk1_needs_two_psus():
+    with pytest.raises(DGIError, match="two or more PSUs"):
+        SurveyDesign(pd.DataFrame({"y": [1.0, 2.0], "c": [1, 1]}), psu="c").replicate("jk1")
+
+
+def test_brr_uses_the_sylvester_hadamard_matrix():
+    df = pd.DataFrame({"h": np.repeat(np.arange(3), 2), "c": np.arange(6), "y": np.arange(6.0)})
+    f = SurveyDesign(df, strata="h", psu="c").replicate("brr").replicates.factors
+    had = hadamard(4)
+    np.testing.assert_array_equal(f[0::2] == 2.0, had[1:4] > 0)

@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 import dgi_stats as ds
+from dgi_stats._results import CI_COLUMNS
 from dgi_stats.exceptions import DGIError
 from dgi_stats.survey import estimators as est
 from dgi_stats.survey.design import SurveyDesign
@@ -60,14 +61,20 @@ def test_confidence_intervals(design):
     se, m = e.std_error.iloc[0], e.estimate.iloc[0]
     t = e.confidence_interval(0.9)
     crit = stats.t.ppf(0.95, design.degf)
-    np.testing.assert_allclose(t.iloc[0].to_numpy(), [m - crit * se, m + crit * se])
+    assert list(t.columns) == list(CI_COLUMNS)
+    np.testing.assert_allclose(
+        t[["ci_low", "ci_high"]].iloc[0].to_numpy(), [m - crit * se, m + crit * se]
+    )
+    assert t["df"].iloc[0] == design.degf
+    assert t["confidence_level"].iloc[0] == 0.9
     nrm = e.confidence_interval(0.9, method="normal")
     np.testing.assert_allclose(
-        nrm.iloc[0].to_numpy(), [m - stats.norm.ppf(0.95) * se, m + stats.norm.ppf(0.95) * se]
+        nrm[["ci_low", "ci_high"]].iloc[0].to_numpy(),
+        [m - stats.norm.ppf(0.95) * se, m + stats.norm.ppf(0.95) * se],
     )
     p = est.mean(design, "b")
     lg = p.confidence_interval(method="logit").iloc[0]
-    assert 0 < lg["low"] < p.estimate.iloc[0] < lg["high"] < 1
+    assert 0 < lg["ci_low"] < p.estimate.iloc[0] < lg["ci_high"] < 1
     with pytest.raises(DGIError, match="confidence_level"):
         e.confidence_interval(1.5)
 
@@ -166,8 +173,8 @@ def test_quantile_median(design):
     q = est.quantile(design, "y", [0.25, 0.5, 0.75])
     assert q.estimate.is_monotonic_increasing
     ci = q.confidence_interval()
-    assert (ci["low"] <= q.estimate).all()
-    assert (q.estimate <= ci["high"]).all()
+    assert (ci["ci_low"] <= q.estimate).all()
+    assert (q.estimate <= ci["ci_high"]).all()
 
 
 def test_unit_with_all_zero_weights_is_an_error_naming_it(design):
@@ -196,3 +203,35 @@ def test_unit_with_all_zero_weights_is_an_error_naming_it(design):
     assert (s.df_for("total") > 0).all()
     # totals are defined (zero) for a zero-weight unit, as in R
     assert float(est.total(zero, "y", by="h").estimate.loc[("b", "y")]) == 0.0
+
+
+@pytest.mark.parametrize("replicate", [False, True])
+def test_domain_means_are_the_means_by_domain(design, replicate):
+    d = design.replicate("jkn") if replicate else design
+    y = d.data[["y", "x"]].to_numpy()
+    avail = np.ones_like(y, dtype=bool)
+    dm = est.domain_means(d, y, avail, by="g")
+    e = est.mean(d, ["y", "x"], by="g")
+    np.testing.assert_allclose(dm.estimate.ravel(), e.estimate.to_numpy(), rtol=1e-14)
+    np.testing.assert_allclose(dm.cov, e.cov.to_numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(np.repeat(dm.df, 2), e.df.to_numpy())
+    assert list(dm.labels) == ["p", "q"]
+    assert (dm.replicate_estimates is not None) == replicate
+    assert (dm.psu_totals is None) == replicate
+    # available cases: a missing value leaves the domain of its column only
+    avail[0, 0] = False
+    dm2 = est.domain_means(d, y, avail, by="g")
+    assert dm2.n_answered[:, 0].sum() == len(y) - 1
+    assert dm2.n_answered[:, 1].sum() == len(y)
+    with pytest.raises(DGIError, match="n x k"):
+        est.domain_means(d, y, avail[:, :1], by="g")
+
+
+def test_results_are_result_objects(design):
+    e = est.mean(design, "y")
+    assert e.summary().table.shape[0] == 1
+    t = est.ttest(design, "y", "g")
+    assert t.to_frame()["pvalue"].iloc[0] == t.pvalue
+    assert "t-test" in t.summary().as_text()
+    p = est.ciprop(design, "b")
+    assert p.to_frame()[["ci_low", "ci_high"]].iloc[0].tolist() == [p.low, p.high]

@@ -322,7 +322,7 @@ def test_annual_report_pipeline_matches_r() -> None:
     tests/reference/r_certainty). This reference (with-replacement communes) fixes the estimates,
     which do not depend on the variance design.
     """
-    from dgi_stats.report.pipeline import RAKING_MARGINS, analyse_survey
+    from dgi_stats.report.analysis import RAKING_MARGINS, analyse_survey
 
     assert tuple(RAKING_MARGINS) == RAKE_MARGINS["raked"]
     ref = reference("raked")

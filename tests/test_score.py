@@ -17,6 +17,7 @@ class _Spec:
     """A minimal index spec: 3 indicators, 2 sub-dimensions, 1 dimension (DGI style)."""
 
     indicators = ("i1", "i2", "i3")
+    unit_column = "district"
 
     def score_items(self, data):
         return data[list(self.indicators)].astype(float)

@@ -404,7 +404,7 @@ def _coverage(n_rep: int, rng: np.random.Generator) -> float:
         raked = rake(d, [m_sex, m_age], tol=1e-10)
         e = est.mean(raked, "y")
         ci = e.confidence_interval(0.95, method="t")
-        hits += int(ci["low"].iloc[0] <= truth <= ci["high"].iloc[0])
+        hits += int(ci["ci_low"].iloc[0] <= truth <= ci["ci_high"].iloc[0])
     return hits / n_rep
 
 

@@ -9,39 +9,45 @@ from the design's linearised (or replicate) estimator, and every other measure o
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
+from dgi_stats._validation import is_instance
 from dgi_stats.exceptions import DGIError
 from dgi_stats.scores.pivot import Scores
 from dgi_stats.survey.design import SurveyDesign
-from dgi_stats.survey.estimators import (
-    _agg_matrix,
-    _by_codes,
-    _check_design,
-    _check_zero_weights,
-    _domain_df,
-    _engine,
-    _totals,
-)
+from dgi_stats.survey.means import domain_means
 from dgi_stats.survey.variance.taylor import effective_df
 
-__all__ = ["score"]
+__all__ = ["IndexLike", "score"]
 
 
-def _answered(design: SurveyDesign, codes: np.ndarray, n_dom: int, avail: np.ndarray) -> np.ndarray:
-    """Respondents with a usable value per (unit, indicator)."""
-    cnt = _agg_matrix(np.zeros(design.n, dtype=np.intp), 1, codes, n_dom, np.ones(design.n))
-    return _totals(cnt, np.ascontiguousarray(avail, dtype=float), 1)[0].reshape(n_dom, -1)
+@runtime_checkable
+class IndexLike(Protocol):
+    """What :func:`score` needs of an index: an :class:`~dgi_stats.scores.spec.IndexSpec`, or any
+    object with these two methods (and optionally ``measure_bounds()`` and ``unit_column``).
+
+    Examples
+    --------
+    >>> from dgi_stats.datasets import load_spec
+    >>> isinstance(load_spec(2021), IndexLike)
+    True
+    """
+
+    def score_items(self, data: pd.DataFrame) -> object:
+        """Indicator scores, one row per respondent (a DataFrame, or an object with ``.scores``)."""
+
+    def measure_map(self) -> tuple[pd.DataFrame, pd.Series]:
+        """Weights and offsets: every other measure as a linear map of the indicator means."""
 
 
 def score(
     design: SurveyDesign,
-    spec: Any,
+    spec: IndexLike,
     *,
-    by: str = "district",
+    by: str | None = None,
     na_rm: bool = True,
     label: str = "",
 ) -> Scores:
@@ -56,10 +62,11 @@ def score(
     ----------
     design : SurveyDesign
         The survey design (its data hold the answers).
-    spec : IndexSpec
+    spec : IndexSpec or IndexLike
         Provides ``score_items(data)``, ``measure_map()`` and optionally ``measure_bounds()``.
-    by : str
-        Unit column. default: "district".
+    by : str, optional
+        Column of the units. default: the spec's ``unit_column`` (an :class:`IndexSpec` says
+        which column holds its units; ``"district"`` for the bundled DGI specs).
     na_rm : bool
         Available-case analysis per indicator (missing answers are out of domain). With False a
         missing indicator score raises. default: True.
@@ -98,14 +105,27 @@ def score(
     >>> rng = np.random.default_rng(20240101)
     >>> df = pd.DataFrame({"district": np.repeat(["A", "B"], 40), "commune": np.repeat(np.arange(8), 10),
     ...                    "i1": rng.random(80), "i2": rng.random(80)})
-    >>> s = score(SurveyDesign(df, strata="district", psu="commune"), TinySpec())
+    >>> s = score(SurveyDesign(df, strata="district", psu="commune"), TinySpec(), by="district")
     >>> list(s.measures), s.meta["design_df"].tolist()
     (['i1', 'i2', 'total'], [3.0, 3.0])
     >>> s.df_for("total").round(2).tolist()   # Satterthwaite: one stratum per unit, the same
     [3.0, 3.0]
     """
 
-    design = _check_design(design, "score")
+    if not is_instance(design, SurveyDesign):
+        msg = (
+            "The 'design' parameter of score must be a SurveyDesign. "
+            f"Got {type(design).__name__}."
+        )
+        raise DGIError(msg)
+    if by is None:
+        by = getattr(spec, "unit_column", None)
+        if not isinstance(by, str):
+            msg = (
+                "score: the spec has no unit_column, so the 'by' parameter must name the column "
+                "of the units (for example by='district')."
+            )
+            raise DGIError(msg)
     items = spec.score_items(design.data)
     sc = items.scores if hasattr(items, "scores") else items
     if not isinstance(sc, pd.DataFrame) or len(sc) != design.n:
@@ -120,21 +140,15 @@ def score(
         j = int(np.flatnonzero(~avail.all(axis=0))[0])
         msg = f"score: indicator {ind_ids[j]!r} has missing scores; pass na_rm=True (available cases)."
         raise DGIError(msg)
-    codes, labels, by_cols = _by_codes(design, by, "score")
-    _check_zero_weights(design, codes, labels, by_cols, "score")
+    dm = domain_means(design, y, avail, by=by, func="score")
+    labels = dm.labels
     n_dom, k = len(labels), len(ind_ids)
-    lin = _engine(design, y, None, avail, codes, n_dom, "mean", check_empty=False)
-    # respondents with an answer (lin.nobs counts those with a non-zero weight)
-    n_ans = (
-        lin.nobs.reshape(n_dom, k)
-        if bool((design.weights != 0).all())
-        else _answered(design, codes, n_dom, avail)
-    )
+    n_ans = dm.n_answered  # respondents with an answer (dm.nobs counts those with a weight)
     if (n_ans == 0).any():
         d, j = (int(v[0]) for v in np.nonzero(n_ans == 0))
         msg = f"score: nobody in unit {labels[d]!r} answered indicator {ind_ids[j]!r}; its mean is undefined."
         raise DGIError(msg)
-    zero = (lin.tx.reshape(n_dom, k) == 0) & (n_ans > 0)
+    zero = (dm.weight_total == 0) & (n_ans > 0)
     if zero.any():
         d, j = (int(v[0]) for v in np.nonzero(zero))
         msg = (
@@ -149,21 +163,19 @@ def score(
     reps = None
     factors = None
     mse = False
-    if lin.reps is not None and design.replicates is not None:
-        reps = pd.DataFrame(lin.reps.reshape(lin.reps.shape[0], -1), columns=long)
+    if dm.replicate_estimates is not None and design.replicates is not None:
+        reps = pd.DataFrame(dm.replicate_estimates, columns=long)
         reps.index.name = "replicate"
         factors = design.replicates.multipliers
         mse = design.replicates.mse
-    dfs = pd.Series(
-        _domain_df(design, codes, n_dom, np.ones(design.n, bool)), index=units, name="df"
-    )
-    n_unit = pd.Series(np.bincount(codes, minlength=n_dom), index=units, name="n")
+    dfs = pd.Series(dm.df, index=units, name="df")
+    n_unit = pd.Series(dm.n_rows, index=units, name="n")
     missing = pd.DataFrame(
-        np.bincount(codes, minlength=n_dom)[:, None] - n_ans, index=units, columns=indicators
+        dm.n_rows[:, None] - n_ans, index=units, columns=indicators
     ).astype(int)
     indicator_scores = Scores(
-        pd.DataFrame(lin.estimate.reshape(n_dom, k), index=units, columns=indicators),
-        pd.DataFrame(lin.cov, index=long, columns=long),
+        pd.DataFrame(dm.estimate, index=units, columns=indicators),
+        pd.DataFrame(dm.cov, index=long, columns=long),
         df=dfs,
         replicates=reps,
         replicate_factors=factors,
@@ -181,7 +193,7 @@ def score(
     w_map = weights.reindex(columns=ind_ids, fill_value=0.0).astype(float)
     w_map.index = pd.Index(map(str, w_map.index), name="measure")
     out = indicator_scores.linear_map(w_map, offset.rename(index=str))
-    if lin.zp is not None:
+    if dm.psu_totals is not None:
         # Satterthwaite effective df of every measure of every unit, from the PSU totals of the
         # measure's influence values (a measure's influence values are the same linear map of the
         # indicators'): when one stratum of a unit (a large certainty commune) carries most of its
@@ -200,14 +212,14 @@ def score(
             per_dom = x.reshape(x.shape[0], n_dom, k).any(axis=2)
             return np.repeat(per_dom, m_full.shape[0], axis=1)
 
-        z_meas = mapped(lin.zp)
+        z_meas = mapped(dm.psu_totals)
         assert z_meas is not None
         eff = effective_df(
             design,
             z_meas,
-            mapped(lin.zs),
-            psu_present=spread(lin.present[0]),
-            ssu_present=spread(lin.present[1]),
+            mapped(dm.ssu_totals),
+            psu_present=spread(dm.psu_present),
+            ssu_present=spread(dm.ssu_present),
             design_df=np.repeat(dfs.to_numpy(dtype=float), m_full.shape[0]),
         ).reshape(n_dom, m_full.shape[0])
         meta = {**out.meta, "design_df": dfs, "df_rule": "satterthwaite"}

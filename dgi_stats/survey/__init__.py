@@ -2,8 +2,12 @@
 
 :class:`~dgi_stats.survey.design.SurveyDesign` describes how the sample was drawn;
 :mod:`~dgi_stats.survey.weighting` returns re-weighted designs; :mod:`~dgi_stats.survey.variance`
-holds Taylor linearisation and replicate variances; :mod:`~dgi_stats.survey.estimators` gives means,
-totals, ratios and quantiles by domain as :class:`~dgi_stats.survey.estimators.SurveyEstimate`.
+holds Taylor linearisation and replicate variances (and the replicate structure a design stores);
+:mod:`~dgi_stats.survey.estimators` gathers the estimators: means, totals, ratios, variances and
+contrasts (:mod:`~dgi_stats.survey.means`), quantiles (:mod:`~dgi_stats.survey.quantiles`), tests
+and proportion intervals (:mod:`~dgi_stats.survey.inference`), all returning the result objects of
+:mod:`~dgi_stats.survey.results`. :func:`~dgi_stats.survey.means.domain_means` is the one entry
+point of index scoring into the linearisation engine.
 Nothing here knows about indices or ranks (the layers above).
 """
 

@@ -31,15 +31,30 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
 from dgi_stats._rng import RNGLike, as_generator
-from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import DGIError
+from dgi_stats.survey._design_columns import (
+    ColumnOrArray,
+    certainty_columns,
+    check_weights,
+    column_values,
+    factor_codes,
+    private_copy,
+    row_weights,
+    stage_population_sizes,
+)
+from dgi_stats.survey.variance.replicate import (
+    REPLICATE_METHODS,
+    ReplicateSpec,
+    make_replicates,
+    replicate_spec_from_weights,
+)
 
 __all__ = [
     "LONELY_PSU_OPTIONS",
@@ -50,409 +65,54 @@ __all__ = [
 ]
 
 LONELY_PSU_OPTIONS = ("fail", "remove", "certainty", "adjust", "average")
-REPLICATE_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap", "subbootstrap", "other")
 
 LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
-ColumnOrArray = str | Sequence[Any] | np.ndarray | pd.Series
+#: One weight per row.
+WeightsLike = Sequence[float] | np.ndarray | pd.Series
 
 
 @runtime_checkable
 class CalibrationStep(Protocol):
-    """A weighting step whose effect on the variance is a residualisation of influence values."""
+    """A weighting step whose effect on the variance is a residualisation of influence values.
 
-    def residualize(self, z: np.ndarray, design: SurveyDesign) -> np.ndarray:
-        """Return the ``n x k`` residuals of the ``n x k`` influence values ``z``."""
-        ...
+    See the module docstring for the protocol; post-stratification, raking and calibration steps
+    of :mod:`dgi_stats.survey.weighting` follow it.
 
-
-@dataclass(frozen=True, slots=True)
-class ReplicateSpec:
-    """How the replicates of a replicate design are built and combined.
-
-    The replicate analysis weight of row ``i`` in replicate ``r`` is
-    ``base[i] * factors[group[i], r]``. ``group`` is the PSU of the row for designs built by
-    :meth:`SurveyDesign.replicate` (a PSU x R factor matrix) and the row itself (or a group of rows
-    with identical factors) for user-supplied replicate weights.
-
-    Attributes
-    ----------
-    method : str
-        ``"jk1"``, ``"jkn"``, ``"brr"``, ``"fay"``, ``"bootstrap"``, ``"subbootstrap"`` or ``"other"``.
-    group : numpy.ndarray
-        Integer group code of every row (length n).
-    factors : numpy.ndarray
-        Groups x replicates factor matrix.
-    base : numpy.ndarray
-        Row-level base weights the factors multiply (length n).
-    scale : float
-        Overall variance multiplier.
-    rscales : numpy.ndarray
-        Per-replicate multipliers (length R).
-    mse : bool
-        Centre replicates at the full-sample estimate (True) or at their mean (False).
-    fay_rho : float or None
-        Fay's rho (Fay's method only).
-    degf : int
-        Degrees of freedom, rank of the replicate weights minus one (R's ``degf``); computed on
-        first use and cached.
-    df_group, df_factors : numpy.ndarray or None
-        The replicate structure the degrees of freedom are counted on when the replicate weights
-        were recalibrated (raking, calibration): the factors before calibration. Calibration
-        makes the factors vary within PSUs, which raises the rank of the replicate weights
-        without adding any independent PSU contrast. None: count on ``group``/``factors``.
+    Examples
+    --------
+    >>> import numpy as np
+    >>> class Centre:
+    ...     def residualize(self, z, design):
+    ...         return z - z.mean(axis=0)
+    >>> isinstance(Centre(), CalibrationStep)
+    True
     """
 
-    method: str
-    group: np.ndarray
-    factors: np.ndarray
-    base: np.ndarray
-    scale: float
-    rscales: np.ndarray
-    mse: bool
-    fay_rho: float | None
-    degf_cache: list[int] = field(default_factory=list, repr=False, compare=False)
-    df_group: np.ndarray | None = None
-    df_factors: np.ndarray | None = None
+    def residualize(self, z: np.ndarray, design: SurveyDesign) -> np.ndarray:
+        """Return the ``n x k`` residuals of the ``n x k`` influence values ``z``.
 
-    def _df_structure(self) -> tuple[np.ndarray, np.ndarray]:
-        if self.df_group is not None and self.df_factors is not None:
-            return self.df_group, self.df_factors
-        return self.group, self.factors
+        Parameters
+        ----------
+        z : numpy.ndarray
+            ``n x k`` influence values (row ``i`` = ``w_i * u_i``).
+        design : SurveyDesign
+            The design the step belongs to (read only).
 
-    @property
-    def degf(self) -> int:
-        """Rank of the replicate analysis weights minus one (R's ``degf``), cached."""
-        if not self.degf_cache:
-            active = np.zeros(self.factors.shape[0], dtype=bool)
-            active[self.group[self.base > 0]] = True
-            self.degf_cache.append(_matrix_rank(self.factors[active]) - 1)
-        return self.degf_cache[0]
+        Returns
+        -------
+        numpy.ndarray
+            ``n x k`` residuals.
 
-    def domain_degf(self, in_domain: np.ndarray) -> int:
-        """Rank of the domain's replicate factors minus one, counted before any recalibration.
-
-        This is the df that intervals and rank inference use. It differs from R's ``degf`` of a
-        recalibrated design, which counts the rank of the calibrated replicate weights (e.g. 42
-        instead of 14 for a raked bootstrap of a 15-PSU design): calibration adds rank, not PSU
-        contrasts, and the inflated count makes t intervals and rank sets too narrow.
+        Examples
+        --------
+        >>> import numpy as np
+        >>> class Centre:
+        ...     def residualize(self, z, design):
+        ...         return z - z.mean(axis=0)
+        >>> Centre().residualize(np.array([[1.0], [3.0]]), None).ravel().tolist()
+        [-1.0, 1.0]
         """
-        rows = np.asarray(in_domain, dtype=bool) & (self.base > 0)
-        group, factors = self._df_structure()
-        if rows.all() and self.df_group is None:
-            return self.degf
-        active = np.zeros(factors.shape[0], dtype=bool)
-        active[group[rows]] = True
-        return _matrix_rank(factors[active]) - 1
-
-    def with_base(self, base: np.ndarray) -> ReplicateSpec:
-        """The same replicates on other base weights (degf kept when the support is unchanged)."""
-        same = np.array_equal(base > 0, self.base > 0)
-        return ReplicateSpec(
-            self.method,
-            self.group,
-            self.factors,
-            base,
-            self.scale,
-            self.rscales,
-            self.mse,
-            self.fay_rho,
-            list(self.degf_cache) if same else [],
-            self.df_group,
-            self.df_factors,
-        )
-
-    @property
-    def n_replicates(self) -> int:
-        """Number of replicates R."""
-        return int(self.factors.shape[1])
-
-    @property
-    def multipliers(self) -> np.ndarray:
-        """``scale * rscales`` per replicate."""
-        return self.scale * self.rscales
-
-
-def _private_copy(data: pd.DataFrame) -> pd.DataFrame:
-    """A copy the caller cannot change: shallow under pandas copy-on-write, deep otherwise."""
-    cow = int(pd.__version__.split(".")[0]) >= 3 or bool(
-        getattr(pd.options.mode, "copy_on_write", False) is True
-    )
-    return data.copy(deep=not cow)
-
-
-def _column(data: pd.DataFrame, spec: ColumnOrArray, name: str) -> tuple[np.ndarray, str]:
-    """Values (as an object/number array) and a label of a design argument."""
-    if isinstance(spec, str):
-        if spec not in data.columns:
-            msg = (
-                f"The {name!r} parameter of SurveyDesign names column {spec!r}, which is not in "
-                f"data; {did_you_mean([spec], data.columns, what='columns')}."
-            )
-            raise DGIError(msg)
-        return data[spec], spec  # type: ignore[return-value]  # a Series: factorised natively
-    arr = np.asarray(spec.to_numpy() if isinstance(spec, pd.Series) else spec)
-    if arr.ndim != 1 or arr.shape[0] != len(data):
-        msg = (
-            f"The {name!r} parameter of SurveyDesign must be a column name or a 1-d array with one "
-            f"value per row of data ({len(data)}). Got shape {arr.shape}."
-        )
-        raise DGIError(msg)
-    return arr, name
-
-
-def _codes(values: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (0..K-1, in sorted order of the labels) and the labels."""
-    s = values.reset_index(drop=True) if isinstance(values, pd.Series) else pd.Series(values)
-    if s.isna().any():
-        rows = np.flatnonzero(s.isna().to_numpy())[:10].tolist()
-        msg = (
-            f"The {name!r} design variable has missing values at rows {rows} (0-based positions). "
-            "Every row needs a stratum / cluster id; fill them in or drop those rows before "
-            "building the design."
-        )
-        raise DGIError(msg)
-    codes, labels = pd.factorize(s, sort=True)
-    return codes.astype(np.intp), np.asarray(labels)
-
-
-def _numeric(values: np.ndarray, name: str) -> np.ndarray:
-    try:
-        if isinstance(values, pd.Series):
-            if not (
-                pd.api.types.is_numeric_dtype(values.dtype)
-                or pd.api.types.is_bool_dtype(values.dtype)
-            ):
-                raise TypeError
-            out = values.to_numpy(dtype=float, na_value=np.nan)
-        else:
-            out = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        msg = (
-            f"The {name!r} parameter of SurveyDesign must be numeric; it holds non-numeric values."
-        )
-        raise DGIError(msg) from None
-    return out
-
-
-def _check_weights(w: np.ndarray, name: str) -> None:
-    bad = ~np.isfinite(w) | (w < 0)
-    if bad.any():
-        rows = np.flatnonzero(bad)[:10].tolist()
-        msg = (
-            f"The {name!r} parameter of SurveyDesign has {int(bad.sum())} negative, NaN or infinite "
-            f"value(s), at rows {rows} (0-based positions). Weights must be finite and >= 0."
-        )
-        raise DGIError(msg)
-
-
-#: Inclusion probabilities at least ``1 - _CERTAINTY_TOL`` mark certainty (self-representing) PSUs.
-_CERTAINTY_TOL = 1e-12
-
-
-@dataclass(frozen=True, slots=True)
-class _CertaintyColumns:
-    """The design columns of a design with certainty PSUs, restructured as R survey recommends."""
-
-    strata: np.ndarray
-    psu: np.ndarray
-    ssu: np.ndarray
-    fpc: list[np.ndarray]
-    certainty_psus: tuple[Any, ...]
-    label: str
-
-
-def _certainty_columns(
-    data: pd.DataFrame,
-    *,
-    strata: ColumnOrArray | None,
-    psu: ColumnOrArray | None,
-    ssu: ColumnOrArray | None,
-    fpc: Any,
-    certainty: ColumnOrArray,
-    nest: bool,
-) -> _CertaintyColumns:
-    """Make every certainty PSU a stratum whose SSUs are its PSUs (see ``SurveyDesign``)."""
-    n = len(data)
-    if psu is None or ssu is None:
-        msg = (
-            "The 'certainty' parameter of SurveyDesign needs 'psu' and 'ssu': a certainty PSU "
-            "becomes a stratum whose SSUs are the PSUs."
-        )
-        raise DGIError(msg)
-    stages: list[Any] = (
-        []
-        if fpc is None or isinstance(fpc, str | np.ndarray | pd.Series)
-        or (len(fpc) > 0 and not isinstance(fpc[0], str) and np.ndim(fpc[0]) == 0)
-        else list(fpc)
-    )
-    if len(stages) not in (2, 3):
-        msg = (
-            "With 'certainty', the 'fpc' parameter of SurveyDesign must be a sequence of two or "
-            "three population sizes: PSUs in the stratum's frame (certainty PSUs included), SSUs in "
-            "the PSU's frame and, optionally, units (rows) in the SSU's frame. Got "
-            f"{type(fpc).__name__ if fpc is None or isinstance(fpc, str) else f'{len(stages)} stage(s)'}."
-        )
-        raise DGIError(msg)
-    if strata is None:
-        s_codes = np.zeros(n, dtype=np.intp)
-        s_labels = np.array(["1"], dtype=object)
-    else:
-        vals, lab = _column(data, strata, "strata")
-        s_codes, s_labels = _codes(vals, lab)
-    vals, p_lab = _column(data, psu, "psu")
-    p_raw, p_raw_labels = _codes(vals, p_lab)
-    base = int(p_raw.max()) + 1
-    p_codes, p_uniq = pd.factorize(s_codes.astype(np.int64) * base + p_raw, sort=True)
-    p_codes = p_codes.astype(np.intp)
-    n_psu = len(p_uniq)
-    if not nest:
-        n_str = np.bincount(p_raw[np.unique(p_codes, return_index=True)[1]], minlength=base)
-        if (n_str > 1).any():
-            bad = p_raw_labels[n_str > 1][:10].tolist()
-            msg = (
-                f"PSU id(s) {bad} of {p_lab!r} appear in more than one stratum. If PSU ids are "
-                "only unique within strata, pass nest=True; otherwise fix the ids."
-            )
-            raise DGIError(msg)
-    psu_ids = [
-        (s_labels[u // base], p_raw_labels[u % base]) if nest else p_raw_labels[u % base]
-        for u in p_uniq.tolist()
-    ]
-    vals, q_lab = _column(data, ssu, "ssu")
-    q_raw, q_raw_labels = _codes(vals, q_lab)
-    q_codes, q_uniq = pd.factorize(p_codes.astype(np.int64) * (int(q_raw.max()) + 1) + q_raw, sort=True)
-    q_codes = q_codes.astype(np.intp)
-    q_psu = np.zeros(len(q_uniq), dtype=np.intp)
-    q_psu[q_codes] = p_codes
-
-    # certainty flags: booleans, or PSU inclusion probabilities in (0, 1]
-    vals, c_lab = _column(data, certainty, "certainty")
-    c_series = vals.reset_index(drop=True) if isinstance(vals, pd.Series) else pd.Series(vals)
-    all_bool = not c_series.isna().any() and (
-        pd.api.types.is_bool_dtype(c_series.dtype)
-        or all(isinstance(v, bool | np.bool_) for v in c_series)
-    )
-    if all_bool:
-        flag = c_series.to_numpy(dtype=bool)
-    elif pd.api.types.is_numeric_dtype(c_series.dtype) and not pd.api.types.is_bool_dtype(c_series.dtype):
-        prob = _numeric(vals, f"certainty ({c_lab})")
-        bad = ~np.isfinite(prob) | (prob <= 0) | (prob > 1 + _CERTAINTY_TOL)
-        if bad.any():
-            rows = np.flatnonzero(bad)[:10].tolist()
-            msg = (
-                f"The 'certainty' parameter of SurveyDesign ({c_lab!r}) holds PSU inclusion "
-                f"probabilities, which must be in (0, 1]; {int(bad.sum())} row(s) are not, at "
-                f"rows {rows} (0-based positions)."
-            )
-            raise DGIError(msg)
-        flag = prob >= 1 - _CERTAINTY_TOL
-    else:
-        msg = (
-            f"The 'certainty' parameter of SurveyDesign ({c_lab!r}) must hold booleans or PSU "
-            "inclusion probabilities in (0, 1], with no missing values."
-        )
-        raise DGIError(msg)
-    n_cert_rows = np.bincount(p_codes, weights=flag.astype(float), minlength=n_psu)
-    psu_cert = n_cert_rows > 0
-    mixed = psu_cert & (n_cert_rows < np.bincount(p_codes, minlength=n_psu))
-    if mixed.any():
-        bad_psu = [psu_ids[i] for i in np.flatnonzero(mixed)[:10]]
-        rows = np.flatnonzero(mixed[p_codes])[:10].tolist()
-        msg = (
-            f"The 'certainty' parameter of SurveyDesign ({c_lab!r}) varies within PSU(s) {bad_psu} "
-            f"(rows {rows}, 0-based): a PSU is either a certainty PSU or not."
-        )
-        raise DGIError(msg)
-
-    # population sizes per stage, constant within stratum / PSU / SSU
-    groups = (s_codes, p_codes, q_codes)
-    what = ("stratum", "PSU", "SSU")
-    sizes: list[np.ndarray] = []
-    size_labels: list[str] = []
-    for stage, spec in enumerate(stages, start=1):
-        vals, lab = _column(data, spec, "fpc")
-        f = _numeric(vals, f"fpc ({lab})")
-        bad = ~np.isfinite(f) | (f < 1)
-        if bad.any():
-            rows = np.flatnonzero(bad)[:10].tolist()
-            msg = (
-                f"With 'certainty', the 'fpc' parameter of SurveyDesign must give population sizes "
-                f"(finite, >= 1): stage {stage} ({lab!r}) is not, at rows {rows} (0-based)."
-            )
-            raise DGIError(msg)
-        g = groups[stage - 1]
-        lo = np.full(int(g.max()) + 1, np.inf)
-        hi = np.full(int(g.max()) + 1, -np.inf)
-        np.minimum.at(lo, g, f)
-        np.maximum.at(hi, g, f)
-        if (hi - lo > 1e-12 * np.maximum(1, hi)).any():
-            msg = f"The 'fpc' column {lab!r} (stage {stage}) must be constant within each {what[stage - 1]}."
-            raise DGIError(msg)
-        sizes.append(lo)
-        size_labels.append(lab)
-
-    # stage 1: the non-certainty PSUs of the stratum's frame hold the stratum's other PSUs
-    psu_stratum = np.zeros(n_psu, dtype=np.intp)
-    psu_stratum[p_codes] = s_codes
-    n_strata = len(s_labels)
-    n_cert_h = np.bincount(psu_stratum, weights=psu_cert.astype(float), minlength=n_strata)
-    n_other_h = np.bincount(psu_stratum, weights=(~psu_cert).astype(float), minlength=n_strata)
-    pop_other_h = sizes[0] - n_cert_h
-    small = pop_other_h < n_other_h * (1 - 1e-12)
-    if small.any():
-        listed = "; ".join(
-            f"{s_labels[h]}: {sizes[0][h]:g} in the frame, {int(n_cert_h[h])} certainty and "
-            f"{int(n_other_h[h])} other PSUs sampled"
-            for h in np.flatnonzero(small)[:10]
-        )
-        msg = (
-            f"The stage-1 'fpc' column {size_labels[0]!r} is smaller than the sample: a stratum's "
-            f"frame must hold its certainty PSUs and its other sampled PSUs ({listed})."
-        )
-        raise DGIError(msg)
-    # stage 2 and 3: sizes >= the number of sampled SSUs / rows
-    for stage, counts, labs in (
-        (2, np.bincount(q_psu, minlength=n_psu), psu_ids),
-        (3, np.bincount(q_codes, minlength=len(q_uniq)), None),
-    ):
-        if stage > len(sizes):
-            continue
-        small = sizes[stage - 1] < counts * (1 - 1e-12)
-        if small.any():
-            idx = np.flatnonzero(small)[:10]
-            where = (
-                [labs[i] for i in idx]
-                if labs is not None
-                else np.flatnonzero(np.isin(q_codes, idx))[:10].tolist()
-            )
-            unit = "PSU(s)" if labs is not None else "the SSU(s) of rows"
-            msg = (
-                f"The stage-{stage} 'fpc' column {size_labels[stage - 1]!r} is smaller than the "
-                f"number of sampled {'SSUs' if stage == 2 else 'rows'} in {unit} {where}: a "
-                "population size must be >= the sample size."
-            )
-            raise DGIError(msg)
-
-    # restructure: certainty PSU -> stratum, its SSUs -> PSUs, its rows -> SSUs
-    cert = psu_cert[p_codes]
-    s_str = np.asarray([str(x) for x in s_labels], dtype=object)
-    p_str = np.asarray([str(x) for x in p_raw_labels], dtype=object)
-    q_str = np.asarray([str(x) for x in q_raw_labels], dtype=object)
-    new_strata = s_str[s_codes].copy()
-    new_strata[cert] = [f"{a} | certainty PSU {b}" for a, b in zip(s_str[s_codes[cert]], p_str[p_raw[cert]])]
-    new_psu = np.where(cert, q_str[q_raw], p_str[p_raw])
-    new_ssu = np.where(cert, np.asarray([f"row {i}" for i in range(n)], dtype=object), q_str[q_raw])
-    fpc1 = np.where(cert, sizes[1][p_codes], pop_other_h[s_codes])
-    fpc2_cert = sizes[2][q_codes] if len(sizes) == 3 else np.full(n, np.inf)
-    fpc2 = np.where(cert, fpc2_cert, sizes[1][p_codes])
-    return _CertaintyColumns(
-        strata=new_strata,
-        psu=new_psu,
-        ssu=new_ssu,
-        fpc=[fpc1, fpc2],
-        certainty_psus=tuple(psu_ids[i] for i in np.flatnonzero(psu_cert)),
-        label=c_lab,
-    )
+        ...
 
 
 @dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
@@ -584,12 +244,12 @@ class SurveyDesign:
                 f"Got {lonely_psu!r} instead."
             )
             raise DGIError(msg)
-        data = _private_copy(data)
+        data = private_copy(data)
         n = len(data)
         labels: dict[str, str] = {}
         certainty_psus: tuple[Any, ...] | None = None
         if certainty is not None:
-            restructured = _certainty_columns(
+            restructured = certainty_columns(
                 data, strata=strata, psu=psu, ssu=ssu, fpc=fpc, certainty=certainty, nest=nest
             )
             strata, psu, ssu = restructured.strata, restructured.psu, restructured.ssu
@@ -603,16 +263,16 @@ class SurveyDesign:
             s_codes = np.zeros(n, dtype=np.intp)
             s_labels = np.array(["1"], dtype=object)
         else:
-            vals, labels["strata"] = _column(data, strata, "strata")
-            s_codes, s_labels = _codes(vals, labels["strata"])
+            vals, labels["strata"] = column_values(data, strata, "strata")
+            s_codes, s_labels = factor_codes(vals, labels["strata"])
         # PSU
         if psu is None:
             psu_raw = np.arange(n)
-            p_codes, p_labels = _codes(psu_raw, "psu")
+            p_codes, p_labels = factor_codes(psu_raw, "psu")
             labels["psu"] = "row"
         else:
-            vals, labels["psu"] = _column(data, psu, "psu")
-            raw_codes, raw_labels = _codes(vals, labels["psu"])
+            vals, labels["psu"] = column_values(data, psu, "psu")
+            raw_codes, raw_labels = factor_codes(vals, labels["psu"])
             if nest:
                 base = int(raw_codes.max()) + 1
                 key = s_codes.astype(np.int64) * base + raw_codes
@@ -646,8 +306,8 @@ class SurveyDesign:
         ssu_psu = None
         n_ssu_psu = None
         if ssu is not None:
-            vals, labels["ssu"] = _column(data, ssu, "ssu")
-            raw, _ = _codes(vals, labels["ssu"])
+            vals, labels["ssu"] = column_values(data, ssu, "ssu")
+            raw, _ = factor_codes(vals, labels["ssu"])
             key = p_codes.astype(np.int64) * (int(raw.max()) + 1) + raw
             ssu_codes_, _u = pd.factorize(key, sort=True)
             ssu_codes = ssu_codes_.astype(np.intp)
@@ -656,101 +316,16 @@ class SurveyDesign:
             n_ssu_psu = np.bincount(ssu_psu, minlength=n_psu).astype(float)
 
         # fpc -> population sizes per stage (stage 1 per stratum, stage 2 per PSU)
-        fpc1 = None
-        fpc2 = None
-        if fpc is not None:
-            if isinstance(fpc, str | np.ndarray | pd.Series):
-                stages: list[Any] = [fpc]
-            else:
-                stages = list(fpc)
-                if stages and not isinstance(stages[0], str) and np.ndim(stages[0]) == 0:
-                    stages = [np.asarray(fpc)]
-            if len(stages) > 2:
-                msg = "The 'fpc' parameter of SurveyDesign has more than two stages; at most two are supported."
-                raise DGIError(msg)
-            if len(stages) == 2 and ssu_codes is None:
-                msg = "The 'fpc' parameter of SurveyDesign has a second stage but 'ssu' is None."
-                raise DGIError(msg)
-            for stage, spec in enumerate(stages, start=1):
-                vals, lab = _column(data, spec, "fpc")
-                f = _numeric(vals, f"fpc ({lab})")
-                finite = np.isfinite(f) | ((certainty is not None) & (f == np.inf))
-                if not finite.all() or (f <= 0).any():
-                    msg = f"The 'fpc' column {lab!r} must be finite and > 0 on every row."
-                    raise DGIError(msg)
-                group = s_codes if stage == 1 else p_codes
-                ngroups = len(s_labels) if stage == 1 else n_psu
-                assert ssu_psu is not None or stage == 1
-                nsamp = n_psu_h if stage == 1 else n_ssu_psu
-                assert nsamp is not None
-                # one value per stratum (stage 1) / PSU (stage 2)
-                lo = np.full(ngroups, np.inf)
-                hi = np.full(ngroups, -np.inf)
-                np.minimum.at(lo, group, f)
-                np.maximum.at(hi, group, f)
-                if (hi - lo > 1e-12 * np.maximum(1, hi)).any():
-                    what = "stratum" if stage == 1 else "PSU"
-                    msg = f"The 'fpc' column {lab!r} must be constant within each {what}."
-                    raise DGIError(msg)
-                if (f <= 1).all() and (f < 1).any():
-                    pop = nsamp / lo
-                elif (f >= 1).all():
-                    pop = lo
-                else:
-                    msg = (
-                        f"The 'fpc' column {lab!r} mixes sampling fractions (< 1) and population "
-                        "sizes (>= 1); use one or the other."
-                    )
-                    raise DGIError(msg)
-                small = pop < nsamp * (1 - 1e-12)
-                if small.any():
-                    what = "stratum" if stage == 1 else "PSU"
-                    labs = (s_labels if stage == 1 else p_labels)[small][:10].tolist()
-                    msg = (
-                        f"The 'fpc' column {lab!r} is smaller than the number of sampled units in "
-                        f"{what}(s) {labs}: a population size must be >= the sample size "
-                        "(a sampling fraction <= 1)."
-                    )
-                    raise DGIError(msg)
-                if stage == 1:
-                    fpc1 = pop
-                else:
-                    fpc2 = pop
-            if len(stages) == 1 and ssu_codes is not None:
-                fpc2 = np.full(n_psu, np.inf)
+        fpc1, fpc2 = (None, None) if fpc is None else stage_population_sizes(
+            data, fpc, certainty=certainty is not None, s_codes=s_codes, s_labels=s_labels,
+            p_codes=p_codes, p_labels=p_labels, n_psu_h=n_psu_h, ssu_codes=ssu_codes,
+            ssu_psu=ssu_psu, n_ssu_psu=n_ssu_psu,
+        )
 
-        # weights
-        if weights is not None:
-            vals, labels["weights"] = _column(data, weights, "weights")
-            w = _numeric(vals, labels["weights"])
-            _check_weights(w, labels["weights"])
-        elif probs is not None:
-            if isinstance(probs, str | np.ndarray | pd.Series):
-                plist: list[Any] = [probs]
-            else:
-                plist = list(probs)
-                if plist and not isinstance(plist[0], str) and np.ndim(plist[0]) == 0:
-                    plist = [np.asarray(probs)]
-            p = np.ones(n)
-            for spec in plist:
-                vals, lab = _column(data, spec, "probs")
-                pv = _numeric(vals, lab)
-                bad = ~np.isfinite(pv) | (pv <= 0) | (pv > 1)
-                if bad.any():
-                    rows = np.flatnonzero(bad)[:10].tolist()
-                    msg = f"The 'probs' column {lab!r} must be in (0, 1]; rows {rows} (0-based) are not."
-                    raise DGIError(msg)
-                p = p * pv
-            w = 1.0 / p
-            labels["weights"] = "1/probs"
-        elif fpc1 is not None:
-            w = fpc1[s_codes] / n_psu_h[s_codes]
-            if fpc2 is not None and n_ssu_psu is not None:
-                w = w * np.where(np.isinf(fpc2[p_codes]), 1.0, fpc2[p_codes] / n_ssu_psu[p_codes])
-            labels["weights"] = "fpc"
-        else:
-            w = np.ones(n)
-            labels["weights"] = "1"
+        w, labels["weights"] = row_weights(
+            data, weights=weights, probs=probs, fpc1=fpc1, fpc2=fpc2, s_codes=s_codes,
+            p_codes=p_codes, n_psu_h=n_psu_h, n_ssu_psu=n_ssu_psu,
+        )
         w = np.array(w, dtype=float)
         w.setflags(write=False)
         for arr in (s_codes, p_codes):
@@ -818,6 +393,24 @@ class SurveyDesign:
         """Degrees of freedom of the subset design holding the rows ``in_domain`` (R's svyby).
 
         For replicate designs: the rank of the subset's replicate weights minus one.
+
+        Parameters
+        ----------
+        in_domain : numpy.ndarray
+            One boolean per row.
+
+        Returns
+        -------
+        int
+            #PSU - #strata among the domain's rows with non-zero weight (0 for an empty domain).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> d = SurveyDesign(pd.DataFrame({"s": ["a", "a", "b", "b"], "c": [1, 2, 3, 4]}),
+        ...                  strata="s", psu="c")
+        >>> d.domain_degf(np.array([True, True, False, False])), d.degf
+        (1, 2)
         """
         if self.replicates is not None:
             return self.replicates.domain_degf(in_domain)
@@ -835,7 +428,9 @@ class SurveyDesign:
             object.__setattr__(new, name, changes.get(name, getattr(self, name)))
         return new
 
-    def with_weights(self, new_weights: Any, *, calibration: Any = None) -> SurveyDesign:
+    def with_weights(
+        self, new_weights: WeightsLike, *, calibration: CalibrationStep | None = None
+    ) -> SurveyDesign:
         """A new design with other weights (and, optionally, one more calibration step).
 
         Parameters
@@ -867,7 +462,7 @@ class SurveyDesign:
         if w.shape != (self.n,):
             msg = f"The 'new_weights' parameter of with_weights must have {self.n} values. Got shape {w.shape}."
             raise DGIError(msg)
-        _check_weights(w, "new_weights")
+        check_weights(w, "new_weights")
         w.setflags(write=False)
         cal = self.calibration
         if calibration is not None:
@@ -882,8 +477,29 @@ class SurveyDesign:
             reps = reps.with_base(reps.base * ratio)
         return self._copy(weights=w, calibration=cal, replicates=reps)
 
-    def with_data_column(self, name: str, values: Any) -> SurveyDesign:
+    def with_data_column(
+        self,
+        name: str,
+        values: Sequence[object] | np.ndarray | pd.Series | pd.api.extensions.ExtensionArray,
+    ) -> SurveyDesign:
         """A new design whose data has one more (or a replaced) column (R's ``update``).
+
+        Parameters
+        ----------
+        name : str
+            Column name.
+        values : array-like, Series or Categorical
+            One value per row.
+
+        Returns
+        -------
+        SurveyDesign
+            The new design (this one is unchanged).
+
+        Raises
+        ------
+        DGIError
+            ``values`` does not have one value per row.
 
         Examples
         --------
@@ -903,7 +519,7 @@ class SurveyDesign:
                 f"with_data_column: 'values' must have {self.n} values. Got shape {np.shape(vals)}."
             )
             raise DGIError(msg)
-        data = _private_copy(self.data)
+        data = private_copy(self.data)
         data[name] = pd.Series(vals, index=data.index)
         return self._copy(data=data)
 
@@ -911,10 +527,22 @@ class SurveyDesign:
     def replicate_weights(self) -> np.ndarray:
         """The ``n x R`` replicate analysis weights (materialised; for weighting code only).
 
+        Returns
+        -------
+        numpy.ndarray
+            ``n x R``: base weight times the factor of the row's group in every replicate.
+
         Raises
         ------
         DGIError
             If the design has no replicates.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> r = SurveyDesign(pd.DataFrame({"c": [1, 2, 3]}), psu="c").replicate("jk1")
+        >>> r.replicate_weights()[0].tolist()
+        [0.0, 1.5, 1.5]
         """
         reps = self._need_replicates("replicate_weights")
         return reps.base[:, None] * reps.factors[reps.group, :]
@@ -928,13 +556,32 @@ class SurveyDesign:
             raise DGIError(msg)
         return self.replicates
 
-    def with_replicate_weights(self, base: Any, reps: Any) -> SurveyDesign:
+    def with_replicate_weights(
+        self, base: WeightsLike, reps: np.ndarray | pd.DataFrame
+    ) -> SurveyDesign:
         """A replicate design with new full-sample weights ``base`` (n) and replicate weights (n x R).
 
         ``method``, ``scale``, ``rscales`` and ``mse`` are kept; ``degf`` is recomputed as the
         rank of the new replicate weights minus one (R's ``degf``), while the domain df used for
         inference keep counting the replicate structure before the new weights
         (:meth:`ReplicateSpec.domain_degf`).
+
+        Parameters
+        ----------
+        base : array-like
+            New full-sample weights (n, finite, >= 0).
+        reps : array-like or DataFrame
+            New replicate analysis weights (n x R, R the design's number of replicates).
+
+        Returns
+        -------
+        SurveyDesign
+            The new replicate design (this one is unchanged).
+
+        Raises
+        ------
+        DGIError
+            No replicates, wrong shapes, or non-finite values.
 
         Examples
         --------
@@ -957,11 +604,11 @@ class SurveyDesign:
         if rw.shape[1] != spec.n_replicates:
             msg = f"with_replicate_weights: reps has {rw.shape[1]} columns, the design {spec.n_replicates} replicates."
             raise DGIError(msg)
-        _check_weights(b, "base")
+        check_weights(b, "base")
         if not np.isfinite(rw).all():
             msg = "with_replicate_weights: reps has NaN or infinite values."
             raise DGIError(msg)
-        new_spec = _row_level_spec(
+        new_spec = replicate_spec_from_weights(
             b,
             rw,
             method=spec.method,
@@ -971,7 +618,7 @@ class SurveyDesign:
             fay_rho=spec.fay_rho,
         )
         # domain df stay those of the replicate structure before recalibration (ReplicateSpec)
-        df_group, df_factors = spec._df_structure()
+        df_group, df_factors = spec.df_structure()
         new_spec = dataclasses.replace(new_spec, df_group=df_group, df_factors=df_factors)
         b.setflags(write=False)
         return self._copy(weights=b, replicates=new_spec)
@@ -1016,8 +663,6 @@ class SurveyDesign:
         >>> r.replicates.n_replicates, r.degf
         (3, 2)
         """
-        from dgi_stats.survey.variance.replicate import make_replicates
-
         if self.replicates is not None:
             msg = "replicate() was called on a design that already has replicate weights."
             raise DGIError(msg)
@@ -1113,32 +758,13 @@ class SurveyDesign:
             raise DGIError(msg)
         if not combined_weights:
             rw = rw * design.weights[:, None]
-        if method not in REPLICATE_METHODS:
-            msg = f"The 'method' parameter must be one of {REPLICATE_METHODS}. Got {method!r}."
-            raise DGIError(msg)
-        r = rw.shape[1]
-        rho = 0.0 if fay_rho is None else float(fay_rho)
-        if scale is None:
-            scale = {
-                "jk1": (r - 1) / r,
-                "bootstrap": 1 / (r - 1),
-                "subbootstrap": 1 / (r - 1),
-                "brr": 1 / r,
-                "fay": 1 / (r * (1 - rho) ** 2),
-            }.get(method, 1.0)
-        rs = np.ones(r) if rscales is None else np.asarray(rscales, dtype=float)
-        if rs.shape != (r,):
-            msg = (
-                f"The 'rscales' parameter must have one value per replicate ({r}). Got {rs.shape}."
-            )
-            raise DGIError(msg)
-        spec = _row_level_spec(
+        spec = replicate_spec_from_weights(
             design.weights,
             rw,
             method=method,
-            scale=float(scale),
-            rscales=rs,
-            mse=bool(mse),
+            scale=scale,
+            rscales=rscales,
+            mse=mse,
             fay_rho=fay_rho,
         )
         return design._copy(replicates=spec)
@@ -1157,51 +783,3 @@ class SurveyDesign:
             + ("" if self.certainty_psus is None else f", certainty PSUs={len(self.certainty_psus)}")
             + ")"
         )
-
-
-def _matrix_rank(f: np.ndarray, tol: float = 1e-5) -> int:
-    """Numerical rank (singular values above ``tol`` x the largest, like R's ``qr(tol = 1e-5)``).
-
-    Computed from the eigenvalues of the smaller Gram matrix, which is much faster than an SVD of
-    a PSU x replicate matrix with thousands of rows or columns.
-    """
-    if f.size == 0:
-        return 0
-    gram = f @ f.T if f.shape[0] <= f.shape[1] else f.T @ f
-    ev = np.linalg.eigvalsh(gram)
-    top = ev[-1]
-    if top <= 0:
-        return 0
-    return int((ev > (tol**2) * top).sum())
-
-
-def _row_level_spec(
-    base: np.ndarray,
-    rw: np.ndarray,
-    *,
-    method: str,
-    scale: float,
-    rscales: np.ndarray,
-    mse: bool,
-    fay_rho: float | None,
-) -> ReplicateSpec:
-    """Replicate spec from n x R analysis weights, grouping rows with identical factors."""
-    pos = base > 0
-    safe = np.where(pos, base, 1.0)
-    factors_rows = rw / safe[:, None]
-    # rows with zero base weight carry their replicate weights as factors of a base of 1
-    rep_base = np.where(pos, base, 1.0)
-    zero_all = ~pos & (rw == 0).all(axis=1)
-    rep_base = np.where(zero_all, 0.0, rep_base)
-    uniq, group = np.unique(factors_rows, axis=0, return_inverse=True)
-    group = np.asarray(group, dtype=np.intp).ravel()
-    return ReplicateSpec(
-        method=method,
-        group=group,
-        factors=uniq,
-        base=rep_base,
-        scale=float(scale),
-        rscales=np.asarray(rscales, dtype=float),
-        mse=bool(mse),
-        fay_rho=None if fay_rho is None else float(fay_rho),
-    )

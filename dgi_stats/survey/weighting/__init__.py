@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dgi_stats.survey.weighting.calibration import (
     CalibrationResult,
-    GregCalibrationStep,
     calibrate,
     calibrate_weights,
     model_matrix,
@@ -21,6 +20,7 @@ from dgi_stats.survey.weighting.diagnostics import (
     weight_summary,
     weighting_design_effect,
 )
+from dgi_stats.survey.weighting.greg import GregCalibrationStep
 from dgi_stats.survey.weighting.poststratify import PostStratificationStep, poststratify
 from dgi_stats.survey.weighting.raking import RakingResult, RakingStep, rake, rake_weights
 from dgi_stats.survey.weighting.trimming import trim_weights

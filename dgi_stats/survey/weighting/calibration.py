@@ -21,30 +21,29 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, overload
+from itertools import combinations, product
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 
+from dgi_stats._results import Result
 from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import ConvergenceWarning, DGIError
-from dgi_stats.survey.weighting.poststratify import (
-    _check_design,
-    _finish,
-    _residualize_columns,
-    _weights_matrix,
+from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.weighting._common import (
+    check_design,
+    check_iteration_options,
+    finish_weighting,
+    validate_margins,
+    weights_matrix,
 )
-from dgi_stats.survey.weighting.raking import _check_options, _validate_margins
-
-if TYPE_CHECKING:
-    from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.weighting.greg import GregCalibrationStep
 
 __all__ = ["CalibrationResult", "GregCalibrationStep", "calibrate", "calibrate_weights", "model_matrix"]
 
 Method = Literal["linear", "raking", "logit"]
 _METHODS = ("linear", "raking", "logit")
-_QR_TOL = 1e-7  # R's qr() default tolerance for the rank
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,14 +199,10 @@ def _terms_from_margins(data: pd.DataFrame, margins: Sequence[pd.Series]) -> tup
 
 
 def _combinations(cols: list[str], k: int) -> list[tuple[str, ...]]:
-    from itertools import combinations
-
     return list(combinations(cols, k))
 
 
 def _product(levels: list[list[Any]]) -> list[tuple[Any, ...]]:
-    from itertools import product
-
     return list(product(*levels))
 
 
@@ -240,7 +235,7 @@ def model_matrix(
     >>> X.to_numpy().tolist()
     [[1.0, 0.0, 1.0], [1.0, 1.0, 2.0], [1.0, 1.0, 3.0]]
     """
-    design = _check_design(design, "model_matrix")
+    design = check_design(design, "model_matrix")
     terms, pop, names = _terms(design, totals)
     x = np.column_stack([_term_column(design.data, t, n) for t, n in zip(terms, names, strict=True)])
     return (
@@ -259,7 +254,7 @@ def _terms(design: SurveyDesign, totals: Any) -> tuple[list[_Term], np.ndarray, 
         terms, pop = _terms_from_totals(design.data, totals)
         return terms, pop, [str(n) for n in totals.index]
     if isinstance(totals, Sequence) and not isinstance(totals, str):
-        _, srcs = _validate_margins(design, totals, "calibrate")
+        _, srcs = validate_margins(design, totals, "calibrate")
         terms, pop = _terms_from_margins(design.data, srcs)
         return terms, pop, [_term_name(t) for t in terms]
     msg = (
@@ -394,74 +389,13 @@ def _linear_g(x: np.ndarray, w: np.ndarray, pop: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
-# the variance step
-# ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
-class GregCalibrationStep:
-    """Taylor-variance effect of calibration (R's ``greg_calibration`` entry of ``postStrata``).
-
-    ``z <- qr.resid(qr(X √w⁰), z / (g √w⁰)) · g √w⁰``, i.e. ``w (u - X B̂)`` with ``u = z / w`` and
-    ``B̂`` the ``w⁰``-weighted least-squares regression of ``u`` on ``X``.
-
-    Attributes
-    ----------
-    q : numpy.ndarray
-        Orthonormal basis (n x rank) of the column space of ``X √w⁰``.
-    scale : numpy.ndarray
-        ``g √w⁰`` per row.
-    columns : tuple of str
-        Model-matrix column names.
-    """
-
-    q: np.ndarray
-    scale: np.ndarray
-    columns: tuple[str, ...]
-
-    @classmethod
-    def from_model(cls, x: np.ndarray, w0: np.ndarray, g: np.ndarray, columns: Sequence[str]) -> GregCalibrationStep:
-        """Build the step from the model matrix, the weights before calibration and ``g``."""
-        whalf = np.sqrt(w0)
-        q, r, _ = scipy.linalg.qr(x * whalf[:, None], mode="economic", pivoting=True)
-        d = np.abs(np.diag(r))
-        rank = int((d > _QR_TOL * d[0]).sum()) if d.size and d[0] > 0 else 0
-        return cls(q=np.ascontiguousarray(q[:, :rank]), scale=g * whalf, columns=tuple(columns))
-
-    def residualize(self, z: np.ndarray, design: Any = None) -> np.ndarray:
-        """Residuals of the influence values ``z`` (n x k) on the calibration model.
-
-        Parameters
-        ----------
-        z : numpy.ndarray
-            ``n x k`` influence values (zero outside a domain).
-        design : SurveyDesign, optional
-            Unused.
-
-        Returns
-        -------
-        numpy.ndarray
-            ``n x k`` residuals.
-        """
-        return _residualize_columns(z, self._residualize)
-
-    def _residualize(self, x: np.ndarray) -> np.ndarray:
-        s = self.scale
-        pos = s != 0
-        y = np.where(pos[:, None], x / np.where(pos, s, 1.0)[:, None], 0.0)
-        res = y - self.q @ (self.q.T @ y)
-        return np.asarray(res * s[:, None])
-
-    def __repr__(self) -> str:
-        return f"GregCalibrationStep(columns={list(self.columns)}, n={self.scale.size}, rank={self.q.shape[1]})"
-
-
-# ---------------------------------------------------------------------------------------------
 # public API
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True, repr=False, eq=False)
-class CalibrationResult:
+class CalibrationResult(Result):
     """Outcome of :func:`calibrate_weights`.
 
-    Attributes
+    Parameters
     ----------
     weights : pandas.Series
         Calibrated full-sample weights.
@@ -483,6 +417,15 @@ class CalibrationResult:
         Largest ``|misfit| / (1 + |total|)``.
     design : SurveyDesign or None
         The calibrated design.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dgi_stats.survey.design import SurveyDesign
+    >>> d = SurveyDesign(pd.DataFrame({"x": [1.0, 2, 3, 4]}), weights=[10.0, 10, 10, 10])
+    >>> res = calibrate_weights(d, pd.Series({"(Intercept)": 40.0, "x": 110.0}))
+    >>> res.to_frame().columns.tolist()
+    ['population_total', 'achieved_total']
     """
 
     weights: pd.Series
@@ -497,7 +440,22 @@ class CalibrationResult:
     design: SurveyDesign | None
 
     def to_frame(self) -> pd.DataFrame:
-        """Population and achieved totals per model-matrix column."""
+        """Population and achieved totals per model-matrix column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``population_total`` and ``achieved_total``, one row per model-matrix column.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from dgi_stats.survey.design import SurveyDesign
+        >>> d = SurveyDesign(pd.DataFrame({"x": [1.0, 2, 3, 4]}), weights=[10.0, 10, 10, 10])
+        >>> res = calibrate_weights(d, pd.Series({"(Intercept)": 40.0, "x": 110.0}))
+        >>> res.to_frame()["achieved_total"].round(6).tolist()
+        [40.0, 110.0]
+        """
         return pd.DataFrame({"population_total": self.totals, "achieved_total": self.achieved})
 
     def __repr__(self) -> str:
@@ -599,16 +557,16 @@ def calibrate_weights(
     >>> res.achieved.round(6).tolist()
     [40.0, 110.0]
     """
-    design = _check_design(design, "calibrate")
+    design = check_design(design, "calibrate")
     if method not in _METHODS:
         msg = f"The 'method' parameter of calibrate must be one of {_METHODS}. Got {method!r} instead."
         raise DGIError(msg)
     lo, hi = _check_bounds(bounds, method)
-    _check_options(tol, max_iter, "calibrate")
+    check_iteration_options(tol, max_iter, "calibrate")
     xdf, pop_s = model_matrix(design, totals)
     x = xdf.to_numpy(dtype=float)
     pop = pop_s.to_numpy(dtype=float)
-    w, names = _weights_matrix(design)
+    w, names = weights_matrix(design)
     w0 = w[:, 0]
     # R drops columns that are zero in the sample and in the population
     keep = ~((pop == 0) & np.all(x == 0, axis=0))
@@ -662,7 +620,7 @@ def calibrate_weights(
         )
         raise DGIError(msg)
     step = GregCalibrationStep.from_model(x, w0, g0, cols)
-    new_design = _finish(design, new_w, step)
+    new_design = finish_weighting(design, new_w, step)
     return CalibrationResult(
         weights=pd.Series(new_w[:, 0], index=design.data.index, name="weight"),
         g=pd.Series(g0, index=design.data.index, name="g"),

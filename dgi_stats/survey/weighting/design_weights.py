@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
 
 from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import DGIError
-from dgi_stats.survey.weighting.poststratify import _ratio
-
-if TYPE_CHECKING:
-    from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.weighting._common import complete_columns, safe_ratio
 
 __all__ = ["design_weights", "nonresponse_adjust"]
 
@@ -47,21 +45,6 @@ def _numeric_values(data: pd.DataFrame, spec: Any, *, param: str, what: str, fun
     except (TypeError, ValueError):
         msg = f"{func}: the {what} {label!r} are not numeric."
         raise DGIError(msg) from None
-
-
-def _complete_columns(frame: pd.DataFrame, cols: list[str], *, param: str, what: str, func: str) -> pd.DataFrame:
-    """The columns ``cols`` of ``frame``, which must exist and have no missing value."""
-    missing = [c for c in cols if c not in frame.columns]
-    if missing:
-        msg = f"The {param!r} parameter of {func} names unknown column(s) {missing}."
-        raise DGIError(msg)
-    sub = frame[cols]
-    na_rows = sub.isna().any(axis=1).to_numpy()
-    if na_rows.any():
-        rows = np.flatnonzero(na_rows)[:10].tolist()
-        msg = f"{func}: {what} {cols} have missing values at rows {rows} (0-based)."
-        raise DGIError(msg)
-    return sub
 
 
 def design_weights(data: pd.DataFrame, probs: _Spec | Sequence[_Spec]) -> pd.Series:
@@ -206,8 +189,6 @@ def nonresponse_adjust(
     >>> nonresponse_adjust(df, cells="cell", responded="r", weights="w").tolist()
     [15.0, 15.0, 0.0, 10.0, 0.0]
     """
-    from dgi_stats.survey.design import SurveyDesign
-
     func = "nonresponse_adjust"
     design: SurveyDesign | None = None
     if isinstance(data, SurveyDesign):
@@ -230,7 +211,7 @@ def nonresponse_adjust(
         raise DGIError(msg)
     # cells
     if isinstance(cells, list | tuple) and cells and all(isinstance(c, str) for c in cells):
-        sub = _complete_columns(frame, list(cells), param="cells", what="the cell columns", func=func)
+        sub = complete_columns(frame, list(cells), param="cells", what="the cell columns", func=func)
         codes, labels = pd.MultiIndex.from_frame(sub).factorize()
         cell_labels = list(labels)
     else:
@@ -265,7 +246,7 @@ def nonresponse_adjust(
             "their weight cannot be carried; collapse them with similar cells."
         )
         raise DGIError(msg)
-    factor = _ratio(total, total_r, 0.0)
+    factor = safe_ratio(total, total_r, 0.0)
     new_w = np.where(resp, w * factor[codes], 0.0)
     if design is not None:
         if design.replicates is not None:

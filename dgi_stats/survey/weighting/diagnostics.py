@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from dgi_stats.exceptions import DGIError
-from dgi_stats.survey.weighting.design_weights import _complete_columns
-
-if TYPE_CHECKING:
-    from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.weighting._common import complete_columns
 
 __all__ = ["kish_effective_sample_size", "weight_summary", "weighting_design_effect"]
 
@@ -21,8 +19,6 @@ def _weights_and_groups(
     weights: Any, by: str | Sequence[str] | None, func: str
 ) -> tuple[np.ndarray, pd.Index | None, np.ndarray | None]:
     """Weights as an array and, with ``by``, the group code of every row and the group labels."""
-    from dgi_stats.survey.design import SurveyDesign
-
     frame: pd.DataFrame | None = None
     if isinstance(weights, SurveyDesign):
         w = np.asarray(weights.weights, dtype=float)
@@ -49,7 +45,7 @@ def _weights_and_groups(
         msg = f"{func}(by=...) needs a SurveyDesign (whose data hold the 'by' columns)."
         raise DGIError(msg)
     cols = [by] if isinstance(by, str) else list(by)
-    sub = _complete_columns(frame, cols, param="by", what="the 'by' column(s)", func=func)
+    sub = complete_columns(frame, cols, param="by", what="the 'by' column(s)", func=func)
     if len(cols) == 1:
         codes, labels = pd.factorize(sub.iloc[:, 0], sort=True)
         index: pd.Index = pd.Index(labels, name=cols[0])

@@ -16,29 +16,26 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
 
-from dgi_stats._results import frame_repr
-from dgi_stats._validation import check_positive_int, check_probability
-from dgi_stats.exceptions import ConvergenceWarning, DGIError
-from dgi_stats.survey.weighting.poststratify import (
-    _cell_sums,
-    _check_design,
-    _finish,
-    _Margin,
-    _margin_series,
-    _parse_margin,
-    _poststratify_matrix,
-    _ratio,
-    _residualize_columns,
-    _weights_matrix,
+from dgi_stats._results import Result, frame_repr
+from dgi_stats.exceptions import ConvergenceWarning
+from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.weighting._common import (
+    Margin,
+    cell_sums,
+    check_design,
+    check_iteration_options,
+    finish_weighting,
+    poststratify_matrix,
+    residualize_columns,
+    safe_ratio,
+    validate_margins,
+    weights_matrix,
 )
-
-if TYPE_CHECKING:
-    from dgi_stats.survey.design import SurveyDesign
 
 __all__ = ["RakingResult", "RakingStep", "rake", "rake_weights"]
 
@@ -49,7 +46,7 @@ _RAKE_VARIANCE_SWEEPS = 10  # R's svyrecvar: for(iterations in 1:10)
 class RakingStep:
     """Taylor-variance effect of raking (R's ``postStrata`` entry of class ``"raking"``).
 
-    Attributes
+    Parameters
     ----------
     codes : tuple of numpy.ndarray
         Cell of every row, one array per margin.
@@ -57,13 +54,25 @@ class RakingStep:
         Weights right after each margin's post-stratification in the last sweep.
     columns : tuple of tuple of str
         The variables of each margin.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dgi_stats.survey.design import SurveyDesign
+    >>> df = pd.DataFrame({"sex": ["f", "f", "m", "m"], "age": ["y", "o", "y", "o"]})
+    >>> d = SurveyDesign(df, weights=[10.0, 10, 10, 10])
+    >>> by_sex = pd.Series([50.0, 30.0], index=pd.Index(["f", "m"], name="sex"))
+    >>> by_age = pd.Series([20.0, 60.0], index=pd.Index(["y", "o"], name="age"))
+    >>> res = rake_weights(d, [by_sex, by_age], tol=1e-12)
+    >>> res.design.calibration[-1].columns
+    (('sex',), ('age',))
     """
 
     codes: tuple[np.ndarray, ...]
     weights: tuple[np.ndarray, ...]
     columns: tuple[tuple[str, ...], ...]
 
-    def residualize(self, z: np.ndarray, design: Any = None) -> np.ndarray:
+    def residualize(self, z: np.ndarray, design: SurveyDesign | None = None) -> np.ndarray:
         """Apply 10 sweeps of ``z <- z - w * ave(z / w, margin)`` (unweighted cell means).
 
         Parameters
@@ -77,19 +86,32 @@ class RakingStep:
         -------
         numpy.ndarray
             ``n x k`` residuals.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from dgi_stats.survey.design import SurveyDesign
+        >>> df = pd.DataFrame({"sex": ["f", "f", "m", "m"], "age": ["y", "o", "y", "o"]})
+        >>> d = SurveyDesign(df, weights=[10.0, 10, 10, 10])
+        >>> by_sex = pd.Series([50.0, 30.0], index=pd.Index(["f", "m"], name="sex"))
+        >>> by_age = pd.Series([20.0, 60.0], index=pd.Index(["y", "o"], name="age"))
+        >>> res = rake_weights(d, [by_sex, by_age], tol=1e-12)
+        >>> z = res.design.calibration[-1].residualize(res.weights.to_numpy())
+        >>> bool(abs(z).max() < 1e-9)   # the weights themselves are fitted exactly
+        True
         """
-        return _residualize_columns(z, self._residualize)
+        return residualize_columns(z, self._residualize)
 
     def _residualize(self, x: np.ndarray) -> np.ndarray:
         prepared = []
         for codes, psw in zip(self.codes, self.weights, strict=True):
             k = int(codes.max()) + 1
             counts = np.maximum(np.bincount(codes, minlength=k), 1).astype(float)  # empty cells unused
-            inv = _ratio(1.0, psw, 0.0)
+            inv = safe_ratio(1.0, psw, 0.0)
             prepared.append((codes, k, counts, psw, inv))
         for _ in range(_RAKE_VARIANCE_SWEEPS):
             for codes, k, counts, psw, inv in prepared:
-                means = _cell_sums(codes, k, x * inv[:, None]) / counts[:, None]
+                means = cell_sums(codes, k, x * inv[:, None]) / counts[:, None]
                 x = x - psw[:, None] * means[codes, :]
         return x
 
@@ -98,10 +120,10 @@ class RakingStep:
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)
-class RakingResult:
+class RakingResult(Result):
     """Outcome of :func:`rake_weights`.
 
-    Attributes
+    Parameters
     ----------
     weights : pandas.Series
         Raked full-sample weights, indexed like the design's data.
@@ -122,6 +144,18 @@ class RakingResult:
         The relative tolerance used.
     design : SurveyDesign or None
         The raked design.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dgi_stats.survey.design import SurveyDesign
+    >>> df = pd.DataFrame({"sex": ["f", "f", "m", "m"], "age": ["y", "o", "y", "o"]})
+    >>> d = SurveyDesign(df, weights=[10.0, 10, 10, 10])
+    >>> by_sex = pd.Series([50.0, 30.0], index=pd.Index(["f", "m"], name="sex"))
+    >>> by_age = pd.Series([20.0, 60.0], index=pd.Index(["y", "o"], name="age"))
+    >>> res = rake_weights(d, [by_sex, by_age], tol=1e-12)
+    >>> res.to_frame().columns.tolist()
+    ['iteration', 'max_change', 'max_abs_margin_error']
     """
 
     weights: pd.Series
@@ -135,7 +169,25 @@ class RakingResult:
     design: SurveyDesign | None
 
     def to_frame(self) -> pd.DataFrame:
-        """The sweep history with the iteration number as a column."""
+        """The sweep history with the iteration number as a column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per sweep: ``iteration``, ``max_change``, ``max_abs_margin_error``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from dgi_stats.survey.design import SurveyDesign
+        >>> df = pd.DataFrame({"sex": ["f", "f", "m", "m"], "age": ["y", "o", "y", "o"]})
+        >>> d = SurveyDesign(df, weights=[10.0, 10, 10, 10])
+        >>> by_sex = pd.Series([50.0, 30.0], index=pd.Index(["f", "m"], name="sex"))
+        >>> by_age = pd.Series([20.0, 60.0], index=pd.Index(["y", "o"], name="age"))
+        >>> res = rake_weights(d, [by_sex, by_age], tol=1e-12)
+        >>> int(res.to_frame()["iteration"].iloc[0])
+        1
+        """
         return self.history.reset_index()
 
     def __repr__(self) -> str:
@@ -147,7 +199,7 @@ class RakingResult:
         return frame_repr("RakingResult", self.history, extra=extra)
 
 
-def _joint_codes(data: pd.DataFrame, margins: Sequence[_Margin]) -> tuple[np.ndarray, int]:
+def _joint_codes(data: pd.DataFrame, margins: Sequence[Margin]) -> tuple[np.ndarray, int]:
     cols: list[str] = []
     for m in margins:
         cols += [c for c in m.columns if c not in cols]
@@ -156,67 +208,12 @@ def _joint_codes(data: pd.DataFrame, margins: Sequence[_Margin]) -> tuple[np.nda
     return codes, int(codes.max()) + 1
 
 
-def _check_consistent(margins: Sequence[_Margin], sources: Sequence[pd.Series], func: str) -> None:
-    """Margins must imply the same totals on the variables they share (or the same grand total)."""
-    for i in range(len(margins)):
-        for j in range(i + 1, len(margins)):
-            a, b = margins[i], margins[j]
-            common = [c for c in a.columns if c in b.columns]
-            sa = pd.Series(a.population, index=sources[i].index)
-            sb = pd.Series(b.population, index=sources[j].index)
-            if common:
-                ta = sa.groupby(level=common).sum()
-                tb = sb.groupby(level=common).sum()
-                ta, tb = ta.align(tb, fill_value=0.0)
-            else:
-                ta = pd.Series([sa.sum()])
-                tb = pd.Series([sb.sum()])
-            diff = (ta - tb).abs()
-            scale = max(float(sa.sum()), float(sb.sum()), 1.0)
-            if float(diff.max()) > 1e-9 * scale:
-                k = int(np.argmax(diff.to_numpy()))
-                worst = diff.index[k]
-                where = f"category {worst!r} of {common}" if common else "the grand total"
-                msg = (
-                    f"{func}: {a.name} and {b.name} disagree on {where}: {ta.to_numpy()[k]:.10g} vs "
-                    f"{tb.to_numpy()[k]:.10g}. Raking cannot satisfy both; make the margins "
-                    "consistent (e.g. rescale one so the shared totals agree)."
-                )
-                raise DGIError(msg)
-
-
-def _margin_error(w: np.ndarray, margins: Sequence[_Margin]) -> float:
+def _margin_error(w: np.ndarray, margins: Sequence[Margin]) -> float:
     err = 0.0
     for m in margins:
-        tot = _cell_sums(m.codes, len(m.labels), w)
+        tot = cell_sums(m.codes, len(m.labels), w)
         err = max(err, float(np.max(np.abs(tot - m.population))))
     return err
-
-
-def _validate_margins(design: SurveyDesign, margins: Any, func: str) -> tuple[list[_Margin], list[pd.Series]]:
-    if isinstance(margins, pd.Series | pd.DataFrame) or not isinstance(margins, Sequence):
-        msg = (
-            f"The 'margins' parameter of {func} must be a list of pandas Series (one per margin). "
-            f"Got {type(margins).__name__}; wrap a single margin in a list."
-        )
-        raise DGIError(msg)
-    if len(margins) == 0:
-        msg = f"The 'margins' parameter of {func} is empty."
-        raise DGIError(msg)
-    parsed = [
-        _parse_margin(design.data, m, func=func, param="margins", index=i) for i, m in enumerate(margins)
-    ]
-    sources = [_margin_series(m) for m in margins]  # every data frame was accepted by _parse_margin
-    _check_consistent(parsed, sources, func)
-    return parsed, sources
-
-
-def _check_options(tol: Any, max_iter: Any, func: str) -> tuple[float, int]:
-    """The iteration options of rake and calibrate: ``tol`` in (0, 1) and ``max_iter >= 1``."""
-    return (
-        check_probability(tol, name="tol", func=func),
-        check_positive_int(max_iter, name="max_iter", func=func),
-    )
 
 
 def rake_weights(
@@ -288,14 +285,14 @@ def rake_weights(
     >>> res.converged, res.max_abs_margin_error < 1e-9
     (True, True)
     """
-    design = _check_design(design, "rake")
-    tol, max_iter = _check_options(tol, max_iter, "rake")
-    parsed, _ = _validate_margins(design, margins, "rake")
-    w, names = _weights_matrix(design)
+    design = check_design(design, "rake")
+    tol, max_iter = check_iteration_options(tol, max_iter, "rake")
+    parsed, _ = validate_margins(design, margins, "rake")
+    w, names = weights_matrix(design)
     w0 = w[:, 0].copy()
     joint, n_joint = _joint_codes(design.data, parsed)
     epsilon = tol * float(w0.sum())
-    old_table = _cell_sums(joint, n_joint, w[:, 0])
+    old_table = cell_sums(joint, n_joint, w[:, 0])
     history: list[tuple[int, float, float]] = []
     converged = False
     it = 0
@@ -303,10 +300,10 @@ def rake_weights(
     while it < max_iter:
         step_weights = []
         for m in parsed:
-            w = _poststratify_matrix(w, m, func="rake", column_names=names)
+            w = poststratify_matrix(w, m, func="rake", column_names=names)
             step_weights.append(w[:, 0].copy())
         it += 1
-        new_table = _cell_sums(joint, n_joint, w[:, 0])
+        new_table = cell_sums(joint, n_joint, w[:, 0])
         delta = float(np.max(np.abs(old_table - new_table)))
         history.append((it, delta, _margin_error(w[:, 0], parsed)))
         if delta < epsilon:
@@ -327,7 +324,7 @@ def rake_weights(
         weights=tuple(step_weights),
         columns=tuple(m.columns for m in parsed),
     )
-    new_design = _finish(design, w, step)
+    new_design = finish_weighting(design, w, step)
     hist = pd.DataFrame(history, columns=["iteration", "max_change", "max_abs_margin_error"]).set_index(
         "iteration"
     )

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from dgi_stats.exceptions import DGIError
-from dgi_stats.survey.weighting.poststratify import _check_design, _finish, _weights_matrix
-
-if TYPE_CHECKING:
-    from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.design import SurveyDesign
+from dgi_stats.survey.weighting._common import check_design, finish_weighting, weights_matrix
 
 __all__ = ["trim_weights"]
 
@@ -110,7 +108,7 @@ def trim_weights(
     >>> trim_weights(d, upper=6).weights.round(4).tolist()
     [2.3333, 3.3333, 4.3333, 6.0]
     """
-    design = _check_design(design, "trim_weights")
+    design = check_design(design, "trim_weights")
     if lower is None and upper is None:
         msg = "trim_weights needs at least one of 'lower' and 'upper'."
         raise DGIError(msg)
@@ -119,7 +117,7 @@ def trim_weights(
     if lo > hi:
         msg = f"The 'lower' parameter of trim_weights ({lo:g}) exceeds 'upper' ({hi:g})."
         raise DGIError(msg)
-    w, names = _weights_matrix(design)
+    w, names = weights_matrix(design)
     out = np.empty_like(w)
     for j in range(w.shape[1]):
         col = w[:, j]
@@ -134,7 +132,7 @@ def trim_weights(
                 )
                 raise DGIError(msg)
         out[:, j], _ = _trim_vector(col, lo, hi, strict)
-    return _finish(design, out)
+    return finish_weighting(design, out)
 
 
 def _bound(v: Any, name: str) -> float:
