@@ -125,7 +125,7 @@ def test_certainty_psus_are_rs() -> None:
 @pytest.mark.reference
 def test_report_pipeline_matches_r_raked() -> None:
     """analyse_survey(2021) builds R's certainty design and rakes it as R does."""
-    from dgi_stats.report.pipeline import analyse_survey
+    from dgi_stats.report.analysis import analyse_survey
 
     ref = reference()
     a = analyse_survey(YEAR)
@@ -145,7 +145,7 @@ def test_report_pipeline_matches_r_raked() -> None:
 # ------------------------------------------------------------------------------- the pipeline
 def test_report_pipeline_falls_back_without_frame_columns(tmp_path: Path) -> None:
     """A survey file without the frame columns keeps the with-replacement design."""
-    from dgi_stats.report.pipeline import analyse_survey
+    from dgi_stats.report.analysis import analyse_survey
 
     path = tmp_path / "survey.csv"
     load_survey(YEAR).drop(columns=["pi_commune", *FRAME_COLUMNS]).to_csv(path, index=False)
@@ -304,8 +304,8 @@ def se_against_truth(year: int, n_sims: int, *, seed: int = 20240611, old: bool 
     communes) and adds ``rms_se_old``.
     """
     from dgi_stats.datasets.generate import RESPONDENTS_PER_VILLAGE, SEED
-    from dgi_stats.report.pipeline import analyse_survey
-    from dgi_stats.simulate.engine import simulate_population, simulate_survey
+    from dgi_stats.report.analysis import analyse_survey
+    from dgi_stats.simulate import simulate_population, simulate_survey
 
     spec = load_spec(year)
     pop = simulate_population(year, n_dimensions=len(spec.dimension_ids), rng=np.random.SeedSequence(SEED))

@@ -8,9 +8,9 @@ import pytest
 
 from dgi_stats.datasets import load_spec
 from dgi_stats.datasets._specs import load_spec_file
-from dgi_stats.exceptions import DGIError, UnknownUnitError
+from dgi_stats.exceptions import DGIDeprecationWarning, DGIError, UnknownUnitError
 from dgi_stats.scores.spec import IndexSpec
-from dgi_stats.simulate.engine import (
+from dgi_stats.simulate import (
     LatentModel,
     calibration_targets,
     frame_margins,
@@ -22,6 +22,7 @@ from dgi_stats.simulate.engine import (
     solve_unit_effects,
     unit_profiles,
 )
+from dgi_stats.simulate.sampling import systematic
 
 SMALL = ["Cô Tô", "Ba Chẽ"]
 
@@ -112,13 +113,11 @@ def test_pps_probabilities_reject_bad_input(sizes, n):
 
 
 def _inclusion_frequencies(n_draws: int, rng: np.random.Generator):
-    from dgi_stats.simulate.engine import _systematic
-
     sizes = np.array([40.0, 25, 12, 9, 6, 4, 2, 1, 1])
     pi = pps_inclusion_probabilities(sizes, 4)
     hits = np.zeros(sizes.size)
     for _ in range(n_draws):
-        chosen = _systematic(pi, rng)
+        chosen = systematic(pi, rng)
         assert chosen.size == 4
         hits[chosen] += 1
     return pi, hits / n_draws
@@ -220,7 +219,7 @@ def test_true_scores_are_the_exact_model_expectation(spec, small_pop):
     alpha = pd.DataFrame(1.5, index=SMALL, columns=spec.dimension_ids)
     truth = population_scores(spec, small_pop, alpha)
     target = truth[spec.dimension_ids]
-    res = simulate_estimates(spec, n_replicates=20, population=small_pop, true_scores=target,
+    res = simulate_estimates(spec, n_surveys=20, population=small_pop, true_scores=target,
                              psus_per_unit={"Cô Tô": 3, "Ba Chẽ": 8}, villages_per_psu=6,
                              respondents_per_village=60, rng=9)
     assert res.n_respondents.to_numpy().min() > 500
@@ -234,7 +233,7 @@ def test_unbiased_when_response_is_uniform(spec):
     # with response independent of the cell, nr-weighted Hájek estimates are unbiased for the truth
     model = LatentModel(response_sex=(0.7, 0.7), response_age=(1.0, 1.0, 1.0, 1.0))
     pop = simulate_population(2021, units=SMALL, model=model, rng=21)
-    res = simulate_estimates(spec, n_replicates=30, population=pop, measures=["total"], rng=22)
+    res = simulate_estimates(spec, n_surveys=30, population=pop, measures=["total"], rng=22)
     err = res.errors()
     z = err.mean() / (err.std(ddof=1) / np.sqrt(len(err)))
     assert (z.abs() < 4).all(), z
@@ -244,7 +243,7 @@ def test_unbiased_when_response_is_uniform(spec):
 def test_unbiased_when_response_is_uniform_long(spec):
     model = LatentModel(response_sex=(0.7, 0.7), response_age=(1.0, 1.0, 1.0, 1.0))
     pop = simulate_population(2021, units=["Uông Bí", "Hải Hà", "Cô Tô"], model=model, rng=23)
-    res = simulate_estimates(spec, n_replicates=400, population=pop, rng=24)
+    res = simulate_estimates(spec, n_surveys=400, population=pop, rng=24)
     err = res.errors()
     z = err.mean() / (err.std(ddof=1) / np.sqrt(len(err)))
     assert (z.abs() < 4).all(), z
@@ -260,16 +259,16 @@ def test_nonresponse_overrepresents_women_and_older_people(spec):
 
 
 def test_simulate_estimates_layout(spec, small_pop):
-    res = simulate_estimates(spec, n_replicates=3, population=small_pop, rng=1)
+    res = simulate_estimates(spec, n_surveys=3, population=small_pop, rng=1)
     assert res.estimates.shape == (3, 2 * 10)
     assert list(res.estimates.columns.names) == ["unit", "measure"]
     assert res.estimates.columns[0] == ("Cô Tô", "d1_participation")
     assert res.n_respondents.shape == (3, 2)
     assert res.errors().shape == res.estimates.shape
     assert "SYNTHETIC" in repr(res)
-    again = simulate_estimates(spec, n_replicates=3, population=small_pop, rng=1)
+    again = simulate_estimates(spec, n_surveys=3, population=small_pop, rng=1)
     pd.testing.assert_frame_equal(res.estimates, again.estimates)
-    dw = simulate_estimates(spec, n_replicates=2, population=small_pop, weights="design_weight",
+    dw = simulate_estimates(spec, n_surveys=2, population=small_pop, weights="design_weight",
                             measures=["d1_s1_i1", "total"], rng=1)
     assert dw.estimates.shape == (2, 4)
 
@@ -277,7 +276,7 @@ def test_simulate_estimates_layout(spec, small_pop):
 def test_simulate_estimates_agrees_with_simulate_survey(spec, small_pop):
     # one replicate of simulate_estimates is the same sample as simulate_survey with the same seed
     sim = simulate_survey(spec, population=small_pop, rng=np.random.default_rng(5))
-    res = simulate_estimates(spec, n_replicates=1, population=small_pop,
+    res = simulate_estimates(spec, n_surveys=1, population=small_pop,
                              rng=np.random.default_rng(5))
     r = sim.respondents
     s = spec.score_items(r).scores
@@ -430,12 +429,14 @@ def test_other_bad_arguments(spec, small_pop):
         simulate_population(2021, units=SMALL, n_dimensions=0, rng=1)
     with pytest.raises(DGIError, match="rng"):
         simulate_population(2021, units=SMALL, rng="seed")  # type: ignore[arg-type]
-    with pytest.raises(DGIError, match="n_replicates"):
-        simulate_estimates(spec, n_replicates=0, population=small_pop, rng=1)
+    with pytest.raises(DGIError, match="n_surveys"):
+        simulate_estimates(spec, n_surveys=0, population=small_pop, rng=1)
+    with pytest.raises(TypeError, match="n_surveys"):
+        simulate_estimates(spec, population=small_pop, rng=1)
     with pytest.raises(DGIError, match="weights"):
-        simulate_estimates(spec, n_replicates=1, population=small_pop, weights="w", rng=1)
+        simulate_estimates(spec, n_surveys=1, population=small_pop, weights="w", rng=1)
     with pytest.raises(DGIError, match="measures"):
-        simulate_estimates(spec, n_replicates=1, population=small_pop, measures=["nope"], rng=1)
+        simulate_estimates(spec, n_surveys=1, population=small_pop, measures=["nope"], rng=1)
     pop6 = simulate_population(2021, units=SMALL, n_dimensions=6, rng=1)
     with pytest.raises(DGIError, match="dimensions"):
         simulate_survey(spec, population=pop6, rng=1)
@@ -468,3 +469,39 @@ def test_empty_villages_fall_back_to_commune_and_unit_nonresponse_classes(spec):
     with pytest.raises(DGIError, match="no sampled adult responded"):
         simulate_survey(spec, population=pop, respondents_per_village=1, psus_per_unit=1,
                         villages_per_psu=1, rng=43)
+
+
+# ---------------------------------------------------------------------------------------------
+# result protocol and renamed names
+# ---------------------------------------------------------------------------------------------
+def test_results_have_to_frame_and_summary(spec, small_pop, small_survey):
+    pf = small_pop.to_frame()
+    assert list(pf.index) == SMALL
+    assert pf["adults"].sum() == small_pop.frame["adults"].sum()
+    assert "SYNTHETIC" in str(small_pop.summary())
+    sf = small_survey.to_frame()
+    assert sf["n_respondents"].sum() == len(small_survey.respondents)
+    np.testing.assert_array_equal(sf["true_total"], small_survey.true_scores["total"])
+    assert small_survey.n_surveys == 1
+    assert "SYNTHETIC" in small_survey._repr_html_()
+    res = simulate_estimates(spec, n_surveys=4, population=small_pop, measures=["total"],
+                             std_errors=True, rng=3)
+    assert res.n_surveys == 4
+    tab = res.to_frame()
+    assert list(tab.index) == [(u, "total") for u in SMALL]
+    np.testing.assert_allclose(tab["bias"], res.errors().mean())
+    np.testing.assert_allclose(tab["rmse"] ** 2, tab["bias"] ** 2 + tab["std_dev"] ** 2 * 3 / 4)
+    assert (tab["mean_std_error"] > 0).all()
+    assert "SYNTHETIC" in str(res.summary())
+
+
+def test_n_replicates_is_the_deprecated_name_of_n_surveys(spec, small_pop):
+    new = simulate_estimates(spec, n_surveys=2, population=small_pop, measures=["total"], rng=5)
+    with pytest.warns(DGIDeprecationWarning, match="n_surveys"):
+        old = simulate_estimates(spec, n_replicates=2, population=small_pop, measures=["total"],
+                                 rng=5)
+    pd.testing.assert_frame_equal(new.estimates, old.estimates)
+    with pytest.raises(TypeError, match="both"):
+        simulate_estimates(spec, n_surveys=2, n_replicates=2, population=small_pop, rng=5)
+    with pytest.raises(TypeError, match="unexpected"):
+        simulate_estimates(spec, n_surveys=2, population=small_pop, n_sims=3, rng=5)

@@ -25,7 +25,7 @@ from dgi_stats.datasets import (
     load_true_scores,
 )
 from dgi_stats.exceptions import DGIError
-from dgi_stats.simulate.engine import PUBLISHED_TARGETS, pps_inclusion_probabilities
+from dgi_stats.simulate import PUBLISHED_TARGETS, pps_inclusion_probabilities
 from dgi_stats.units import UNITS
 
 YEARS = (2020, 2021, 2022, 2023, 2024)
@@ -319,12 +319,12 @@ def test_weighted_estimates_are_close_to_the_truth():
 
 def test_estimates_se_matches_the_spread_of_replicate_surveys():
     # the linearised SE of one bundled sample is of the size of the true sampling spread
-    from dgi_stats.simulate.engine import simulate_estimates, simulate_population
+    from dgi_stats.simulate import simulate_estimates, simulate_population
 
     spec = load_spec(2021)
     pop = simulate_population(2021, units=["Cô Tô", "Uông Bí"], rng=np.random.SeedSequence(gen_mod.SEED))
     truth = load_true_scores(2021).loc[["Cô Tô", "Uông Bí"]]
-    res = simulate_estimates(spec, n_replicates=40, population=pop, true_scores=truth[DIMS],
+    res = simulate_estimates(spec, n_surveys=40, population=pop, true_scores=truth[DIMS],
                              respondents_per_village=gen_mod.RESPONDENTS_PER_VILLAGE,
                              measures=["total"], rng=7)
     sd = res.estimates.std(ddof=1)

@@ -18,6 +18,7 @@ from typing import Literal
 import pandas as pd
 
 from dgi_stats.exceptions import DGIError
+from dgi_stats.simulate import frame_margins
 
 __all__ = ["load_frame", "load_margins", "load_survey", "load_true_scores"]
 
@@ -150,8 +151,6 @@ def load_margins(year: int) -> dict[str, pd.Series]:
     >>> int(m["district_sex"].sum()) == int(m["district"].sum())
     True
     """
-    from dgi_stats.simulate.engine import frame_margins
-
     year = _check_year(year, "load_margins")
     return frame_margins(_read(year, "frame"))
 

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from dgi_stats.datasets._specs import load_spec
-from dgi_stats.simulate.engine import simulate_population, simulate_survey
+from dgi_stats.simulate import simulate_population, simulate_survey
 
 __all__ = ["RESPONDENTS_PER_VILLAGE", "SEED", "YEARS", "file_names", "generate_year", "main"]
 
