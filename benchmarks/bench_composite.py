@@ -48,19 +48,19 @@ def main() -> None:
     args = ap.parse_args()
     s = synthetic_scores()
     table = s.estimate
-    w = C.weight_noise_factor(dict.fromkeys(DIMS, 1 / 8), method="dirichlet", concentration=40, n_sets=1000, rng=1)
-    noisy = C.weight_noise_factor(dict.fromkeys(DIMS, 1 / 8), f=0.25, n_sets=1000, rng=2)
+    w = C.weight_noise_factor(dict.fromkeys(DIMS, 1 / 8), method="dirichlet", concentration=40, n_draws=1000, rng=1)
+    noisy = C.weight_noise_factor(dict.fromkeys(DIMS, 1 / 8), f=0.25, n_draws=1000, rng=2)
     agg = C.Factor("aggregation", ["arithmetic", "geometric", "harmonic"])
     norm = C.Factor("normalisation", ["none", {"method": "minmax", "output_range": (1, 10)},
                                       {"method": "zscore", "mean": 10, "sd": 2}])
     excl = C.exclusion_factor(DIMS)
     cases: list[tuple[str, Callable[[], object]]] = [
         ("UA, 10,000 runs: weights (Dirichlet) + aggregation, table",
-         lambda: C.uncertainty_analysis(table, factors=[w, agg], n_runs=10_000, rng=3)),
+         lambda: C.uncertainty_analysis(table, factors=[w, agg], n_draws=10_000, rng=3)),
         ("UA, 10,000 runs: sampling error + weights + aggregation, Scores",
-         lambda: C.uncertainty_analysis(s, factors=[w, agg], n_runs=10_000, rng=3)),
+         lambda: C.uncertainty_analysis(s, factors=[w, agg], n_draws=10_000, rng=3)),
         ("UA, 10,000 runs: sampling + normalisation + weights (COINr noise) + aggregation + exclusion",
-         lambda: C.uncertainty_analysis(s, factors=[norm, noisy, agg, excl], n_runs=10_000, rng=3)),
+         lambda: C.uncertainty_analysis(s, factors=[norm, noisy, agg, excl], n_draws=10_000, rng=3)),
         ("Sobol, N = 1024, d = 5 (7,168 runs) + 1,000 bootstrap resamples",
          lambda: C.sensitivity_analysis(s, factors=[norm, noisy, agg, excl], n_base=1024,
                                         n_draws=1000, n_resamples=1000, rng=4)),

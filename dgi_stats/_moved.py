@@ -1,7 +1,8 @@
 """Old homes of moved modules and renamed public names, kept for one release as deprecated aliases.
 
-Version 0.2 gave the package its layers (``survey`` → ``scores`` → ``ranks``/``composite`` →
-``simulate`` → ``planning`` → ``report``). Code written for 0.1 keeps working for one release:
+Release 0.2 (see "Unreleased" in the changelog) gives the package its layers (``survey`` →
+``scores`` → ``ranks``/``composite`` → ``simulate`` → ``planning`` → ``report``). Code written
+for 0.1 keeps working for one release:
 importing an old module path, or reading an old name, gives the object from its new home and a
 :class:`~dgi_stats.exceptions.DGIDeprecationWarning` that names it. Every alias is listed here and
 in the changelog; all of them go in 0.3.
@@ -43,6 +44,11 @@ MOVED_MODULES: dict[str, str] = {
     "dgi_stats.scoring": "dgi_stats.scores.answers",
     "dgi_stats.ranks.power": "dgi_stats.planning.power",
     "dgi_stats.report_template": "dgi_stats.report.templates",
+    # composite modules renamed so that they no longer share names with the functions
+    # ds.composite.weights / .aggregate / .normalise (the attributes stay the functions)
+    "dgi_stats.composite.weights": "dgi_stats.composite.weighting_schemes",
+    "dgi_stats.composite.aggregate": "dgi_stats.composite.aggregation",
+    "dgi_stats.composite.normalise": "dgi_stats.composite.normalisation",
 }
 
 #: (module, old name) -> (new module, new name) for names renamed or moved out of a namespace

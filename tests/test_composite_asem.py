@@ -186,7 +186,7 @@ def test_ua_pipeline_on_asem_reproduces_nominal_and_is_plausible(asem):
     direction = asem["meta"].set_index("iCode").loc[ind, "Direction"].astype(int).to_dict()
     lev = h.levels
     upper = [k for k in lev.index if lev[k] in (2, 3)]
-    noisy = C.weight_noise_factor(h.weight, f=0.25, n_sets=50, elements=upper, rng=1)
+    noisy = C.weight_noise_factor(h.weight, f=0.25, n_draws=50, elements=upper, rng=1)
     res = C.uncertainty_analysis(
         treated[ind],
         factors=[
@@ -196,7 +196,7 @@ def test_ua_pipeline_on_asem_reproduces_nominal_and_is_plausible(asem):
             C.Factor("aggregation", ["arithmetic", "geometric"]),
         ],
         hierarchy=h, direction=direction, normalisation={"method": "minmax", "output_range": (0, 100)},
-        n_runs=200, rng=2,
+        n_draws=200, rng=2,
     )
     ref = asem["read"]("ASEM_example_results_amean.csv").set_index("uCode")
     assert (res.nominal_rank.reindex(ref.index) == ref["Rank"]).all()

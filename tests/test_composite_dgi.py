@@ -62,7 +62,7 @@ def test_scenario_table_on_scores(synthetic_scores):
 
 def test_sampling_only_ua_matches_normal_theory(synthetic_scores):
     """With sampling error only, P(unit i ranks above unit j) = Φ(Δ/σ) for the equal-weight mean."""
-    res = C.uncertainty_analysis(synthetic_scores, n_runs=4000, rng=7)
+    res = C.uncertainty_analysis(synthetic_scores, n_draws=4000, rng=7)
     est = synthetic_scores.estimate.mean(axis=1)
     var = (synthetic_scores.std_error**2).sum(axis=1) / 64
     order = est.sort_values(ascending=False).index
@@ -78,11 +78,11 @@ def test_sampling_only_ua_matches_normal_theory(synthetic_scores):
 
 def test_joint_weights_and_sampling_ua(synthetic_scores):
     wf = C.weight_noise_factor(dict.fromkeys(DIMS, 1 / 8), method="dirichlet", concentration=40,
-                               n_sets=500, rng=3)
+                               n_draws=500, rng=3)
     agg = C.Factor("aggregation", ["arithmetic", "geometric"])
-    joint = C.uncertainty_analysis(synthetic_scores, factors=[wf, agg], n_runs=3000, rng=8)
-    only_w = C.uncertainty_analysis(synthetic_scores, factors=[wf, agg], sampling=False, n_runs=3000, rng=8)
-    only_s = C.uncertainty_analysis(synthetic_scores, n_runs=3000, rng=8)
+    joint = C.uncertainty_analysis(synthetic_scores, factors=[wf, agg], n_draws=3000, rng=8)
+    only_w = C.uncertainty_analysis(synthetic_scores, factors=[wf, agg], sampling=False, n_draws=3000, rng=8)
+    only_s = C.uncertainty_analysis(synthetic_scores, n_draws=3000, rng=8)
     assert list(joint.design.columns) == ["sampling", "weights", "aggregation"]
     nominal = C.competition_rank(synthetic_scores.estimate.sum(axis=1))
     for r in (joint, only_w, only_s):
@@ -110,7 +110,7 @@ def test_sampling_from_replicates():
     cov = (factors[:, None] * (reps - centre)).T @ (reps - centre)
     s = Scores(est, pd.DataFrame(cov, index=idx, columns=idx), replicates=pd.DataFrame(reps, columns=idx),
                replicate_factors=factors, method="bootstrap", label="SYNTHETIC")
-    res = C.uncertainty_analysis(s, sampling_method="replicates", measures=["d1", "d2"], n_runs=2000, rng=1)
+    res = C.uncertainty_analysis(s, sampling_method="replicates", measures=["d1", "d2"], n_draws=2000, rng=1)
     draws = np.stack([res.scores[c].to_numpy() for c in res.scores.columns])
     # composite = mean of d1, d2; its sd across draws matches the replicate covariance
     a = np.kron(np.eye(3), np.array([[0.5, 0.5]]))
@@ -120,7 +120,7 @@ def test_sampling_from_replicates():
 
 def test_sobol_with_sampling_factor(synthetic_scores):
     tiny = Scores.from_estimates(synthetic_scores.estimate, synthetic_scores.std_error * 1e-9)
-    wf = C.weight_noise_factor(dict.fromkeys(DIMS, 1 / 8), f=0.5, n_sets=200, rng=3)
+    wf = C.weight_noise_factor(dict.fromkeys(DIMS, 1 / 8), f=0.5, n_draws=200, rng=3)
     res = C.sensitivity_analysis(tiny, factors=[wf], n_base=256, n_draws=200, n_resamples=100, rng=4)
     assert list(res.indices.index) == ["sampling", "weights"]
     assert res.indices.loc["sampling", "total_order"] < 0.02
@@ -150,8 +150,8 @@ def _bundled_2021_scores() -> Scores:
         return _CACHE["s"]
     try:
         from dgi_stats import datasets
-        from dgi_stats.survey.design import SurveyDesign
         from dgi_stats.scores.index import score
+        from dgi_stats.survey.design import SurveyDesign
 
         data = datasets.load_survey(2021)
         spec = datasets.load_spec(2021)
@@ -165,9 +165,9 @@ def _bundled_2021_scores() -> Scores:
 def test_bundled_2021_survey_joint_ua():
     s = _bundled_2021_scores()
     wf = C.weight_noise_factor(dict.fromkeys(DIMS, 1 / 8), method="dirichlet", concentration=50,
-                               n_sets=200, rng=1)
+                               n_draws=200, rng=1)
     res = C.uncertainty_analysis(s, factors=[wf, C.Factor("aggregation", ["arithmetic", "geometric"])],
-                                 n_runs=2000, rng=2)
+                                 n_draws=2000, rng=2)
     # nominal: equal-weight mean of the 8 dimensions ranks like the spec's total (sum of dimensions)
     assert res.nominal_rank.equals(C.competition_rank(s.estimate["total"]))
     assert set(res.statistics.index) == set(units_frame().index)

@@ -88,9 +88,9 @@ def test_quang_ninh_rank_by_weighting_scheme(papi):
 def test_quang_ninh_uncertainty_band(papi):
     wide = _wide(papi, 2016)
     wf = C.weight_noise_factor(dict.fromkeys(DIMS, 1 / 6), method="dirichlet", concentration=30,
-                               n_sets=300, rng=1)
+                               n_draws=300, rng=1)
     res = C.uncertainty_analysis(wide[DIMS], factors=[wf, C.Factor("aggregation", ["arithmetic", "geometric"])],
-                                 n_runs=2000, rng=2)
+                                 n_draws=2000, rng=2)
     st = res.statistics.loc["Quang Ninh"]
     assert st["q5"] <= st["median"] <= st["q95"]
     assert st["nominal"] == C.competition_rank(wide["total"])["Quang Ninh"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 from dgi_stats import composite as C
-from dgi_stats.exceptions import DGIError
+from dgi_stats.exceptions import DGIDeprecationWarning, DGIError
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def test_factor_mapping_and_validation():
 
 
 def test_no_factors_reproduces_nominal(table):
-    res = C.uncertainty_analysis(table, n_runs=20, rng=1)
+    res = C.uncertainty_analysis(table, n_draws=20, rng=1)
     nominal = C.competition_rank(C.aggregate(table))
     assert res.nominal_rank.equals(nominal)
     assert (res.ranks.to_numpy() == nominal.to_numpy()[:, None]).all()
@@ -43,7 +45,7 @@ def test_no_factors_reproduces_nominal(table):
 
 def test_runs_match_public_functions(table):
     """Every vectorised run equals normalise() + aggregate() applied to that run's choices."""
-    wf = C.weight_noise_factor(dict.fromkeys(table.columns, 0.25), f=0.4, n_sets=7, rng=3)
+    wf = C.weight_noise_factor(dict.fromkeys(table.columns, 0.25), f=0.4, n_draws=7, rng=3)
     factors = [
         C.Factor("normalisation", ["none", {"method": "minmax", "output_range": (1, 10)},
                                    {"method": "zscore", "mean": 10, "sd": 2}, "rank"]),
@@ -52,7 +54,7 @@ def test_runs_match_public_functions(table):
                                  {"method": "generalised", "p": 0.5}, "borda", "copeland", "minimum"]),
         C.exclusion_factor(list(table.columns)),
     ]
-    res = C.uncertainty_analysis(table, factors=factors, n_runs=60, rng=4)
+    res = C.uncertainty_analysis(table, factors=factors, n_draws=60, rng=4)
     norms = dict(zip(factors[0].labels, factors[0].alternatives, strict=True))
     aggs = dict(zip(factors[2].labels, factors[2].alternatives, strict=True))
     wmap = dict(zip(wf.labels, wf.alternatives, strict=True))
@@ -77,9 +79,9 @@ def test_runs_match_public_functions(table):
 def test_reproducible_and_rng_state(table):
     fac = [C.Factor("aggregation", ["arithmetic", "geometric"]),
            C.weight_noise_factor(dict.fromkeys(table.columns, 1.0), method="dirichlet", concentration=20, rng=5)]
-    a = C.uncertainty_analysis(table, factors=fac, n_runs=50, rng=11)
-    b = C.uncertainty_analysis(table, factors=fac, n_runs=50, rng=11)
-    c = C.uncertainty_analysis(table, factors=fac, n_runs=50, rng=12)
+    a = C.uncertainty_analysis(table, factors=fac, n_draws=50, rng=11)
+    b = C.uncertainty_analysis(table, factors=fac, n_draws=50, rng=11)
+    c = C.uncertainty_analysis(table, factors=fac, n_draws=50, rng=12)
     assert a.ranks.equals(b.ranks)
     assert not a.design.equals(c.design)
     gen = np.random.default_rng()
@@ -90,11 +92,11 @@ def test_reproducible_and_rng_state(table):
 
 
 def test_dirichlet_weights_keep_sum():
-    f = C.weight_noise_factor({"a": 0.2, "b": 0.8}, method="dirichlet", concentration=50, n_sets=200, rng=1)
+    f = C.weight_noise_factor({"a": 0.2, "b": 0.8}, method="dirichlet", concentration=50, n_draws=200, rng=1)
     w = np.array([np.asarray(a) for a in f.alternatives])
     assert np.allclose(w.sum(axis=1), 1.0)
     assert w.mean(axis=0) == pytest.approx([0.2, 0.8], abs=0.02)
-    u = C.weight_noise_factor({"a": 1.0, "b": 1.0}, f=0.25, n_sets=200, rng=1)
+    u = C.weight_noise_factor({"a": 1.0, "b": 1.0}, f=0.25, n_draws=200, rng=1)
     wu = np.array([np.asarray(a) for a in u.alternatives])
     assert wu.min() >= 0.75
     assert wu.max() <= 1.25
@@ -103,7 +105,7 @@ def test_dirichlet_weights_keep_sum():
 def test_continuous_p_factor(table):
     res = C.uncertainty_analysis(
         table, factors=[C.Factor("aggregation", [{"method": "generalised"}]), C.Factor("p", bounds=(-1, 1))],
-        n_runs=30, rng=2,
+        n_draws=30, rng=2,
     )
     run = res.design.index[0]
     p = float(res.design.loc[run, "p"])
@@ -114,7 +116,7 @@ def test_geometric_zero_error_in_ua(table):
     with pytest.raises(DGIError, match="zeros or negative values"):
         C.uncertainty_analysis(
             table, factors=[C.Factor("normalisation", ["minmax"]), C.Factor("aggregation", ["geometric"])],
-            n_runs=5, rng=1,
+            n_draws=5, rng=1,
         )
 
 
@@ -166,7 +168,7 @@ def test_sobol_bootstrap_coverage_long():
 def test_sensitivity_pipeline(table):
     same = C.Factor("normalisation", ["none", "none"], role="normalisation")  # cannot matter
     agg = C.Factor("aggregation", ["arithmetic", "harmonic", "minimum"])
-    w = C.weight_noise_factor(dict.fromkeys(table.columns, 1.0), f=0.6, n_sets=40, rng=1)
+    w = C.weight_noise_factor(dict.fromkeys(table.columns, 1.0), f=0.6, n_draws=40, rng=1)
     res = C.sensitivity_analysis(table, factors=[same, agg, w], n_base=128, n_resamples=100, rng=3)
     idx = res.indices
     assert list(idx.index) == ["normalisation", "aggregation", "weights"]
@@ -227,3 +229,27 @@ def test_sobol_constant_output_warns():
     with pytest.warns(DegenerateReplicateWarning, match="does not vary"):
         out = C.sobol_indices(np.ones(40), 2, n_resamples=10, rng=1)
     assert out["first_order"].isna().all()
+
+
+def test_old_names_of_the_draw_counts_still_work_with_a_warning(table):
+    new = C.uncertainty_analysis(table, n_draws=20, rng=1)
+    with pytest.warns(DGIDeprecationWarning, match="'n_runs' is deprecated.*'n_draws'"):
+        old = C.uncertainty_analysis(table, n_runs=20, rng=1)
+    assert old.ranks.equals(new.ranks)
+    assert new.n_draws == 20
+    with pytest.warns(DGIDeprecationWarning, match="'n_sets' is deprecated.*'n_draws'"):
+        f = C.weight_noise_factor({"a": 1.0, "b": 1.0}, n_sets=3, rng=1)
+    assert len(f.alternatives) == 3
+    with pytest.raises(TypeError, match="both 'n_draws' and its deprecated name 'n_runs'"):
+        C.uncertainty_analysis(table, n_draws=30, n_runs=20, rng=1)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        C.uncertainty_analysis(table, n_iterations=20, rng=1)
+
+
+def test_the_package_functions_are_not_shadowed_by_modules():
+    for name, module in [("weights", "weighting_schemes"), ("aggregate", "aggregation"),
+                         ("normalise", "normalisation")]:
+        assert callable(getattr(C, name))
+        mod = importlib.import_module(f"dgi_stats.composite.{module}")
+        assert getattr(mod, name) is getattr(C, name)
+    assert C.competition_rank(pd.Series([2.0, 5.0, 5.0])).tolist() == [3.0, 1.0, 1.0]

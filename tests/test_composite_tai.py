@@ -283,7 +283,7 @@ def test_ua_over_weighting_scheme_reproduces_table23_runs(tai, published):
     bap = dict(zip(COLS, [0.11, 0.11, 0.11, 0.18, 0.10, 0.06, 0.15, 0.18], strict=True))
     res = C.uncertainty_analysis(
         tai, factors=[C.Factor("weights", ["equal", bap], labels=("EW", "BAP"))],
-        normalisation={"method": "goalposts", "bounds": GOALPOSTS}, n_runs=40, rng=1,
+        normalisation={"method": "goalposts", "bounds": GOALPOSTS}, n_draws=40, rng=1,
     )
     for run in res.ranks.columns:
         col = "T23_" + res.design.loc[run, "weights"]
@@ -296,7 +296,7 @@ def test_ua_with_bod_and_exclusion(tai):
     res = C.uncertainty_analysis(
         mm, factors=[C.Factor("aggregation", ["arithmetic", {"method": "bod", "ratio_bound": 1.5}]),
                      C.exclusion_factor(COLS)],
-        n_runs=16, rng=3,
+        n_draws=16, rng=3,
     )
     for run in res.design.index:
         row = res.design.loc[run]

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from dgi_stats._results import frame_repr
-from dgi_stats.composite.normalise import _as_table
+from dgi_stats._results import Result, frame_repr
+from dgi_stats.composite._common import as_table
 from dgi_stats.exceptions import DGIError
 
 __all__ = ["CronbachResult", "PCAResult", "correlations", "cronbach_alpha", "pca"]
@@ -17,6 +17,18 @@ __all__ = ["CronbachResult", "PCAResult", "correlations", "cronbach_alpha", "pca
 
 def correlations(data: pd.DataFrame, *, method: str = "pearson") -> pd.DataFrame:
     """Correlation matrix of the indicators (pairwise complete; Pearson, Spearman or Kendall).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Units x indicators.
+    method : {"pearson", "spearman", "kendall"}
+        The correlation coefficient.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indicators x indicators.
 
     Examples
     --------
@@ -28,14 +40,14 @@ def correlations(data: pd.DataFrame, *, method: str = "pearson") -> pd.DataFrame
     if method not in ("pearson", "spearman", "kendall"):
         msg = f"The 'method' parameter of correlations must be 'pearson', 'spearman' or 'kendall'. Got {method!r}."
         raise DGIError(msg)
-    return _as_table(data, "correlations").corr(method=method)  # type: ignore[arg-type]
+    return as_table(data, "correlations").corr(method=method)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class CronbachResult:
+class CronbachResult(Result):
     """Cronbach's alpha with item diagnostics (Handbook Table 11).
 
-    Attributes
+    Parameters
     ----------
     alpha : float
         ``Q/(Q-1) (1 - Σ var(x_q)/var(Σ x_q))`` on the complete cases.
@@ -47,6 +59,12 @@ class CronbachResult:
         Whether the items were standardised (z-scores) first.
     n : int
         Complete cases in the data.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [2.0, 2.0, 4.0, 4.0]})
+    >>> list(cronbach_alpha(x).to_frame().columns)
+    ['alpha_if_deleted', 'item_rest_correlation']
     """
 
     alpha: float
@@ -56,7 +74,12 @@ class CronbachResult:
     n: int
 
     def to_frame(self) -> pd.DataFrame:
-        """Alpha if deleted and item-rest correlation per item."""
+        """Alpha if deleted and item-rest correlation per item.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return pd.DataFrame(
             {"alpha_if_deleted": self.alpha_if_deleted, "item_rest_correlation": self.item_rest_correlation}
         )
@@ -80,6 +103,20 @@ def cronbach_alpha(data: pd.DataFrame, *, standardise: bool = False, missing: st
     when the variances differ (``standardise=True`` uses the correlation matrix; TAI: 0.704).
     The item-rest correlation of item j is ``Σ_{k≠j} C_jk / sqrt(C_jj Σ_{k,l≠j} C_kl)``.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Units x items (indicators).
+    standardise : bool
+        Use the correlation matrix (standardised items) instead of the covariance matrix.
+    missing : {"pairwise", "complete"}
+        How missing values are handled.
+
+    Returns
+    -------
+    CronbachResult
+        Alpha, alpha if each item is deleted, and the item-rest correlations.
+
     Examples
     --------
     >>> import pandas as pd
@@ -90,7 +127,7 @@ def cronbach_alpha(data: pd.DataFrame, *, standardise: bool = False, missing: st
     if missing not in ("pairwise", "complete"):
         msg = f"The 'missing' parameter of cronbach_alpha must be 'pairwise' or 'complete'. Got {missing!r}."
         raise DGIError(msg)
-    x = _as_table(data, "cronbach_alpha")
+    x = as_table(data, "cronbach_alpha")
     if missing == "complete":
         x = x.dropna()
     q = x.shape[1]
@@ -120,10 +157,10 @@ def cronbach_alpha(data: pd.DataFrame, *, standardise: bool = False, missing: st
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class PCAResult:
+class PCAResult(Result):
     """Principal components of the correlation matrix (Handbook Tables 7-8).
 
-    Attributes
+    Parameters
     ----------
     eigenvalues : pandas.Series
         In decreasing order.
@@ -143,6 +180,13 @@ class PCAResult:
         Bartlett's sphericity test ``-(n - 1 - (2p + 5)/6) ln|R|`` on ``p(p - 1)/2`` df.
     n : int
         Complete cases used.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> x = pd.DataFrame(rng.normal(size=(30, 3)), columns=["a", "b", "c"])
+    >>> pca(x).to_frame().shape[0]
+    3
     """
 
     eigenvalues: pd.Series
@@ -158,7 +202,12 @@ class PCAResult:
     n: int
 
     def to_frame(self) -> pd.DataFrame:
-        """Eigenvalue, share and cumulative share per component."""
+        """Eigenvalue, share and cumulative share per component.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return pd.DataFrame(
             {"eigenvalue": self.eigenvalues, "explained": self.explained, "cumulative": self.explained.cumsum()}
         )
@@ -170,6 +219,16 @@ class PCAResult:
 def pca(data: pd.DataFrame) -> PCAResult:
     """PCA of the correlation matrix with the Kaiser rule, KMO and Bartlett's test.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Units x indicators (complete cases are used).
+
+    Returns
+    -------
+    PCAResult
+        Eigenvalues, explained variance, loadings, the Kaiser count, KMO and Bartlett's test.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -179,7 +238,7 @@ def pca(data: pd.DataFrame) -> PCAResult:
     >>> res.n_kaiser, round(float(res.explained.sum()), 6)
     (1, 1.0)
     """
-    x = _as_table(data, "pca").dropna()
+    x = as_table(data, "pca").dropna()
     n, p = x.shape
     if n < 3 or p < 2:
         msg = f"pca needs at least 3 complete units and 2 indicators; got {n} x {p}."

@@ -7,15 +7,18 @@ for fixed goalposts and distance to target, whose bounds stay in the indicator's
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from dgi_stats._validation import check_choice
+from dgi_stats.composite._common import DirectionLike, as_table
 from dgi_stats.exceptions import DGIError
+from dgi_stats.scores.answers import competition_rank
 
+# competition_rank lived here before 0.2; its one home is dgi_stats.scores.answers
 __all__ = ["NORMALISATION_METHODS", "competition_rank", "normalise"]
 
 # Methods that are ratios of raw values: turning an indicator round (x -> -x) makes no sense for them.
@@ -50,37 +53,6 @@ NORMALISATION_METHODS = (
 _CATEGORICAL = ((95.0, 100.0), (85.0, 80.0), (65.0, 60.0), (35.0, 50.0), (15.0, 40.0), (5.0, 20.0))
 
 
-def competition_rank(scores: pd.Series | pd.DataFrame, *, ascending: bool = False) -> Any:
-    """Competition ranks (1, 1, 3): rank 1 = highest score unless ``ascending``; NaN stays NaN.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> competition_rank(pd.Series([3.0, 5.0, 5.0, 1.0], index=list("abcd"))).tolist()
-    [3.0, 1.0, 1.0, 4.0]
-    """
-    return scores.rank(ascending=ascending, method="min", na_option="keep")
-
-
-def _as_table(data: Any, func: str) -> pd.DataFrame:
-    if isinstance(data, pd.Series):
-        data = data.to_frame(data.name if data.name is not None else "value")
-    if not isinstance(data, pd.DataFrame):
-        msg = (
-            f"The 'data' parameter of {func} must be a pandas DataFrame (units x indicators). "
-            f"Got {type(data).__name__} instead."
-        )
-        raise DGIError(msg)
-    if data.empty:
-        msg = f"The 'data' parameter of {func} is empty."
-        raise DGIError(msg)
-    bad = [c for c in data.columns if not pd.api.types.is_numeric_dtype(data[c])]
-    if bad:
-        msg = f"column(s) {bad} of 'data' in {func} are not numeric; convert them with pd.to_numeric."
-        raise DGIError(msg)
-    return data.astype(float)
-
-
 def _per_column(
     value: Any, columns: pd.Index, *, name: str, default: Any, func: str
 ) -> dict[Any, Any]:
@@ -97,7 +69,7 @@ def _per_column(
     return dict.fromkeys(columns, value)
 
 
-def _directions(direction: Any, columns: pd.Index, func: str) -> dict[Any, int]:
+def _directions(direction: DirectionLike | None, columns: pd.Index, func: str) -> dict[Any, int]:
     out = _per_column(direction, columns, name="direction", default=1, func=func)
     for c, d in out.items():
         if d not in (1, -1):
@@ -111,12 +83,12 @@ def normalise(
     *,
     method: str = "minmax",
     bounds: Mapping[str, tuple[float, float]] | None = None,
-    direction: int | Mapping[str, int] | pd.Series | None = None,
+    direction: DirectionLike | None = None,
     output_range: tuple[float, float] = (0.0, 1.0),
     mean: float = 0.0,
     sd: float = 1.0,
     target: float | Mapping[str, float] | pd.Series | None = None,
-    reference: Any = None,
+    reference: Hashable | None = None,
     cap: bool = False,
     threshold: float = 0.2,
 ) -> pd.DataFrame:
@@ -187,7 +159,7 @@ def normalise(
     """
     func = "normalise"
     check_choice(method, NORMALISATION_METHODS, name="method", func=func)
-    x = _as_table(data, func)
+    x = as_table(data, func)
     dirs = _directions(direction, x.columns, func)
     lo, hi = _check_range(output_range, func)
     out = pd.DataFrame(index=x.index, columns=x.columns, dtype=float)

@@ -7,18 +7,17 @@ ranking by a linear-ordering integer program (:func:`scipy.optimize.milp`).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, sparse
 
-from dgi_stats._results import frame_repr
+from dgi_stats._results import Result, frame_repr
 from dgi_stats._validation import check_choice
-from dgi_stats.composite._common import weighted_mean
-from dgi_stats.composite.normalise import _as_table
-from dgi_stats.composite.weights import Hierarchy, check_weights
+from dgi_stats.composite._common import WeightsLike, as_table, check_weights, weighted_mean
+from dgi_stats.composite.hierarchy import Hierarchy
 from dgi_stats.exceptions import DGIError
 
 __all__ = [
@@ -43,7 +42,7 @@ AGGREGATION_METHODS = (
 
 def aggregate(
     data: pd.DataFrame,
-    weights: Any = None,
+    weights: WeightsLike | None = None,
     *,
     method: str = "arithmetic",
     p: float | None = None,
@@ -89,7 +88,7 @@ def aggregate(
     """
     func = "aggregate"
     check_choice(method, AGGREGATION_METHODS, name="method", func=func)
-    x = _as_table(data, func)
+    x = as_table(data, func)
     w = check_weights(weights, list(x.columns), func=func)
     if method == "generalised":
         if p is None or not np.isfinite(float(p)):
@@ -182,7 +181,7 @@ def aggregate_hierarchy(
         msg = f"The 'hierarchy' parameter of aggregate_hierarchy must be a Hierarchy. Got {type(hierarchy).__name__}."
         raise DGIError(msg)
     leaves = hierarchy.leaves
-    x = _as_table(data, "aggregate_hierarchy")
+    x = as_table(data, "aggregate_hierarchy")
     missing = [c for c in leaves if c not in x.columns]
     extra = [c for c in x.columns if c not in leaves]
     if missing or extra:
@@ -200,10 +199,22 @@ def aggregate_hierarchy(
     return out
 
 
-def outranking_matrix(data: pd.DataFrame, weights: Any = None) -> pd.DataFrame:
+def outranking_matrix(data: pd.DataFrame, weights: WeightsLike | None = None) -> pd.DataFrame:
     """Weighted outranking matrix ``e_jk = Σ_q w_q [x_qj > x_qk] + ½ Σ_q w_q [x_qj = x_qk]`` (Hb eq. 32).
 
     Weights are rescaled to sum 1, so ``e_jk + e_kj = 1``. Works on raw data.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Units x indicators, complete.
+    weights : dict, Series or array, optional
+        Indicator weights (equal when None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Units x units, ``e_jk`` (0 on the diagonal).
 
     Examples
     --------
@@ -212,7 +223,7 @@ def outranking_matrix(data: pd.DataFrame, weights: Any = None) -> pd.DataFrame:
     >>> outranking_matrix(x).to_numpy().tolist()
     [[0.0, 0.75], [0.25, 0.0]]
     """
-    x = _as_table(data, "outranking_matrix")
+    x = as_table(data, "outranking_matrix")
     if x.isna().any().any():
         bad = x.index[x.isna().any(axis=1)].tolist()
         msg = f"outranking_matrix needs complete data; unit(s) {bad} have NaN."
@@ -228,10 +239,10 @@ def outranking_matrix(data: pd.DataFrame, weights: Any = None) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class KemenyResult:
+class KemenyResult(Result):
     """Exact Kemeny (C-K-Y-L) ranking(s).
 
-    Attributes
+    Parameters
     ----------
     ranking : pandas.Series
         Rank per unit (1 = best) of the reported optimal ranking: among all optimal rankings found,
@@ -245,16 +256,27 @@ class KemenyResult:
         True when all optimal rankings were enumerated (False when ``max_solutions`` was reached).
     outranking : pandas.DataFrame
         The outranking matrix used.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"a": [2.0, 1.0], "b": [2.0, 1.0]}, index=["u", "v"])
+    >>> kemeny(x).to_frame()["rank"].tolist()
+    [1, 2]
     """
 
     ranking: pd.Series
-    rankings: list[list[Any]]
+    rankings: list[list[Hashable]]
     score: float
     complete: bool
     outranking: pd.DataFrame
 
     def to_frame(self) -> pd.DataFrame:
-        """Rank per unit of the reported ranking."""
+        """Rank per unit of the reported ranking.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return self.ranking.to_frame("rank")
 
     def __repr__(self) -> str:
@@ -266,7 +288,7 @@ class KemenyResult:
 
 def kemeny(
     data: pd.DataFrame,
-    weights: Any = None,
+    weights: WeightsLike | None = None,
     *,
     from_outranking: bool = False,
     max_solutions: int = 100,
@@ -292,6 +314,11 @@ def kemeny(
         Refuse larger problems (the program has O(M^3) constraints); ~25 units solve in well under
         a second.
 
+    Returns
+    -------
+    KemenyResult
+        The reported optimal ranking, every optimal ranking found, and the outranking matrix.
+
     Examples
     --------
     >>> import pandas as pd
@@ -301,7 +328,7 @@ def kemeny(
     [['v', 'u', 'w']]
     """
     if from_outranking:
-        e_df = _as_table(data, "kemeny")
+        e_df = as_table(data, "kemeny")
         if list(e_df.index) != list(e_df.columns):
             msg = "kemeny(from_outranking=True) needs a square matrix with the same unit labels on both axes."
             raise DGIError(msg)
