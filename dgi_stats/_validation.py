@@ -6,6 +6,7 @@ in the range (0, 1). Got 1.5 instead."
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -52,7 +53,6 @@ def did_you_mean(
     >>> did_you_mean(["q10l"], ["q101", "q102", "district"], what="columns")
     "did you mean 'q101' or 'q102'? The 3 valid columns are: ['q101', 'q102', 'district']"
     """
-    import difflib
 
     def prefix(a: str, b: str) -> int:
         return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))

@@ -61,6 +61,8 @@ PUBLIC = _public()
 def _problems(key: str, obj: object, top: bool) -> list[str]:
     result = numpydoc_validate.validate(key)
     checks = TOP_CHECKS if top else METHOD_CHECKS
+    if inspect.isclass(obj) and issubclass(obj, BaseException):
+        checks = {"GL08"}  # exceptions and warnings: a docstring saying when they are raised
     out = []
     for code, message in result["errors"]:
         if code not in checks:

@@ -7,13 +7,31 @@ import re
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
 from dgi_stats._validation import did_you_mean
 from dgi_stats.exceptions import DGIError
+
+
+@runtime_checkable
+class HasFrame(Protocol):
+    """A result object of the library: anything with ``to_frame()`` returning a DataFrame.
+
+    Examples
+    --------
+    >>> isinstance(pd.Series([1.0]), HasFrame)
+    True
+    """
+
+    def to_frame(self) -> pd.DataFrame:
+        """The result as a DataFrame."""
+
+
+#: What the figures take: a DataFrame, a Series or a result object with ``to_frame()``.
+PlotData = pd.DataFrame | pd.Series | HasFrame
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -26,6 +44,8 @@ __all__ = [
     "LINESTYLES",
     "MARKERS",
     "UNIT_COLUMNS",
+    "HasFrame",
+    "PlotData",
     "as_frame",
     "capped_interval",
     "column",
@@ -90,7 +110,7 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axe
     return fig, fig.add_subplot()
 
 
-def as_frame(data: Any, *, func: str, name: str = "data") -> pd.DataFrame:
+def as_frame(data: PlotData, *, func: str, name: str = "data") -> pd.DataFrame:
     """A copy of ``data`` as a DataFrame (a result object's ``to_frame()``); never mutates input."""
     if isinstance(data, pd.Series):
         return data.to_frame()

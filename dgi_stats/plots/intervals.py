@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 from dgi_stats.plots._common import (
+    PlotData,
     as_frame,
     capped_interval,
     column,
@@ -36,9 +37,9 @@ __all__ = ["rank_change_plot", "rank_interval_plot", "score_interval_plot"]
 
 # --------------------------------------------------------------------------------------- figures
 def rank_interval_plot(
-    data: Any,
+    data: PlotData,
     *,
-    simultaneous: Any = None,
+    simultaneous: PlotData | None = None,
     labels: tuple[str, str] = ("marginal", "simultaneous"),
     title: str | None = None,
     ax: Axes | None = None,
@@ -125,7 +126,7 @@ def rank_interval_plot(
 
 
 def score_interval_plot(
-    data: Any,
+    data: PlotData,
     *,
     measure: str = "total",
     confidence_level: float = 0.95,
@@ -175,7 +176,8 @@ def score_interval_plot(
         if measure not in list(data.measures):
             msg = f"{func}: measure {measure!r} not in the Scores; {did_you_mean([measure], data.measures, what='measures')}."
             raise DGIError(msg)
-        frame = data[measure].confidence_interval(confidence_level).droplevel("measure")
+        # a Scores (duck-typed: plots sit beside the scores layer)
+        frame = data[measure].confidence_interval(confidence_level).droplevel("measure")  # type: ignore[index]
     else:
         frame = as_frame(data, func=func)
         if "measure" in frame.columns:
@@ -203,7 +205,7 @@ def score_interval_plot(
 
 
 def rank_change_plot(
-    data: Any,
+    data: PlotData,
     *,
     significant: Sequence[bool] | pd.Series | None = None,
     alpha: float = 0.05,

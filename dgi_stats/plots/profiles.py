@@ -19,6 +19,7 @@ from dgi_stats.plots._common import (
     COLOURS,
     LINESTYLES,
     MARKERS,
+    PlotData,
     figure_style,
     measure_label,
     new_axes,
@@ -30,7 +31,7 @@ __all__ = ["dimension_heatmap", "dimension_profile"]
 
 
 def dimension_profile(
-    data: Any,
+    data: PlotData,
     *,
     units: Sequence[str] | None = None,
     measures: Sequence[str] | None = None,
@@ -84,7 +85,7 @@ def dimension_profile(
     lows = highs = None
     tidy = None
     if hasattr(data, "estimate") and callable(getattr(data, "to_frame", None)):
-        tidy = data.to_frame()
+        tidy = data.to_frame()  # type: ignore[operator]  # a Scores-like result
     elif isinstance(data, pd.DataFrame) and {"measure", "ci_low", "ci_high"}.issubset(data.columns):
         tidy = data
     if tidy is not None and {"ci_low", "ci_high"}.issubset(tidy.columns):
@@ -130,7 +131,7 @@ def dimension_profile(
 
 
 def dimension_heatmap(
-    data: Any,
+    data: PlotData,
     *,
     measures: Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,

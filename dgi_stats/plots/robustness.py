@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 from dgi_stats.plots._common import (
+    PlotData,
     as_frame,
     capped_interval,
     column,
@@ -30,7 +31,7 @@ __all__ = ["sensitivity_bars", "uncertainty_band_plot"]
 
 
 def uncertainty_band_plot(
-    data: Any,
+    data: PlotData,
     *,
     title: str | None = None,
     xlabel: str = "rank (1 = highest score)",
@@ -102,7 +103,7 @@ def uncertainty_band_plot(
 
 
 def sensitivity_bars(
-    data: Any,
+    data: PlotData,
     *,
     target: str | None = None,
     title: str | None = None,
