@@ -29,7 +29,7 @@ CONFIGS = [
 ]
 
 
-def run_one(p: int, n_resamples: int, dense: bool = False, df: float = float("inf")) -> dict[str, float]:
+def run_one(p: int, n_draws: int, dense: bool = False, df: float = float("inf")) -> dict[str, float]:
     import numpy as np
     import pandas as pd
 
@@ -45,12 +45,12 @@ def run_one(p: int, n_resamples: int, dense: bool = False, df: float = float("in
     else:
         cov = np.diag(se**2)
     t0 = time.perf_counter()
-    cs = rank_confidence_sets(est, cov, df=df, simultaneous=True, n_resamples=n_resamples, rng=1)
+    cs = rank_confidence_sets(est, cov, df=df, simultaneous=True, n_draws=n_draws, rng=1)
     elapsed = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return {
         "units": p,
-        "n_resamples": n_resamples,
+        "n_draws": n_draws,
         "covariance": "dense" if dense else "diagonal",
         "df": df,
         "seconds": round(elapsed, 2),
@@ -75,7 +75,7 @@ def main() -> None:
         out = subprocess.run(args, capture_output=True, text=True, check=True, env=os.environ)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
-            f"| {r['units']} | {r['n_resamples']} | {r['covariance']} | {r['df']:g} | {r['seconds']} | "
+            f"| {r['units']} | {r['n_draws']} | {r['covariance']} | {r['df']:g} | {r['seconds']} | "
             f"{r['peak_rss_mb']} | {r['steps']} | {r['critical_value_step1']} | "
             f"{r['mean_set_width']} |"
         )

@@ -7,7 +7,7 @@ table of units scored from sample surveys.
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
+__version__ = "0.1.0"
 
 from dgi_stats import _moved
 
@@ -56,8 +56,8 @@ from dgi_stats.scores import (
     IndexSpec,
     IndicatorScores,
     Scores,
+    competition_rank,
     composite_percent,
-    rank,
     score,
     total_from_dimensions,
     unit_scores,
@@ -113,6 +113,7 @@ __all__ = [
     "calibrate",
     "ciprop",
     "composite",
+    "competition_rank",
     "composite_percent",
     "contrast",
     "datasets",
@@ -131,7 +132,6 @@ __all__ = [
     "poststratify",
     "quantile",
     "rake",
-    "rank",
     "rank_change_test",
     "rank_confidence_sets",
     "rank_probabilities",
@@ -170,5 +170,7 @@ def __getattr__(name: str) -> object:
         import importlib  # only on the deprecated path
 
         return importlib.import_module(old)
-    msg = f"module 'dgi_stats' has no attribute {name!r}"
-    raise AttributeError(msg)
+    return _renamed(name)
+
+
+_renamed = _moved.deprecated_getattr(__name__)

@@ -20,6 +20,24 @@ def covariance_root(cov: FloatArray) -> FloatArray | None:
     """A matrix ``R`` with ``R Rᵀ = cov`` (None when ``cov`` is diagonal: scale by the SDs).
 
     Cholesky with a tiny ridge when it succeeds; the eigen-decomposition handles rank deficiency.
+
+    Parameters
+    ----------
+    cov : numpy.ndarray
+        A p x p covariance (symmetric positive semi-definite).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The p x p root, or None for a diagonal ``cov``.
+
+    Examples
+    --------
+    >>> covariance_root(np.diag([1.0, 4.0])) is None
+    True
+    >>> r = covariance_root(np.array([[1.0, 0.5], [0.5, 1.0]]))
+    >>> np.allclose(r @ r.T, [[1.0, 0.5], [0.5, 1.0]])
+    True
     """
     p = cov.shape[0]
     if np.count_nonzero(cov) == np.count_nonzero(np.diagonal(cov)):
@@ -36,6 +54,20 @@ def covariance_root(cov: FloatArray) -> FloatArray | None:
 
 def gaussian_draws(cov: FloatArray, n: int, gen: np.random.Generator) -> FloatArray:
     """``n`` draws of N(0, cov), shape (n, p) (independent coordinates when cov is diagonal).
+
+    Parameters
+    ----------
+    cov : numpy.ndarray
+        The p x p covariance.
+    n : int
+        Number of draws.
+    gen : numpy.random.Generator
+        The source of the draws (``n x p`` standard normals, then the root of ``cov``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, p)`` centred Gaussian draws.
 
     Examples
     --------
@@ -55,6 +87,20 @@ def chi_scales(df: FloatArray, n: int, gen: np.random.Generator) -> FloatArray:
 
     The law of a variance estimate with ν degrees of freedom relative to its target
     (``ν v̂/σ² ~ χ²_ν``), as for a stratum's PSU-level variance under normality.
+
+    Parameters
+    ----------
+    df : numpy.ndarray
+        Degrees of freedom per unit (``numpy.inf``: a variance known without error).
+    n : int
+        Number of draws.
+    gen : numpy.random.Generator
+        The source of the chi-square draws (finite df only).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, p)`` scales.
 
     Examples
     --------

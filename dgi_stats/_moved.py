@@ -53,6 +53,8 @@ MOVED_MODULES: dict[str, str] = {
 
 #: (module, old name) -> (new module, new name) for names renamed or moved out of a namespace
 RENAMED: dict[tuple[str, str], tuple[str, str]] = {
+    # ds.rank sat beside ds.ranks; the one competition rank has a name that says what it is
+    ("dgi_stats", "rank"): ("dgi_stats.scores", "competition_rank"),
     ("dgi_stats.ranks", "RankChangePower"): ("dgi_stats.planning", "RankChangePower"),
     ("dgi_stats.ranks", "SampleSizePlan"): ("dgi_stats.planning", "SampleSizePlan"),
     ("dgi_stats.ranks", "detectable_change"): ("dgi_stats.planning", "detectable_change"),

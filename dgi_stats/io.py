@@ -140,7 +140,7 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
 
 def _read_readstat(path: Path, kind: str, encoding: str | None) -> tuple[pd.DataFrame, dict[str, Any]]:
     try:
-        import pyreadstat
+        import pyreadstat  # optional dependency (the io extra): imported only to read SPSS/Stata
     except ImportError:
         what = "SPSS" if kind == "spss" else "Stata"
         msg = f"reading {what} file {path.name} needs pyreadstat: pip install 'dgi-stats[io]'."

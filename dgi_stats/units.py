@@ -25,7 +25,26 @@ __all__ = ["UNITS", "Unit", "match_unit", "match_units", "normalise_name", "unit
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One district-level unit: code, Vietnamese name, English name, ASCII slug and type."""
+    """One district-level unit: code, Vietnamese name, English name, ASCII slug and type.
+
+    Parameters
+    ----------
+    code : str
+        Catalogue code (``"QN01"`` ...).
+    name : str
+        Canonical Vietnamese name.
+    name_en : str
+        English (ASCII) name.
+    slug : str
+        ASCII identifier (file names, columns).
+    type : {"city", "town", "district"}
+        Administrative type.
+
+    Examples
+    --------
+    >>> UNITS[1].name, UNITS[1].slug
+    ('Uông Bí', 'uong_bi')
+    """
 
     code: str
     name: str
@@ -67,6 +86,16 @@ _AFFIXES = (
 
 def normalise_name(name: str) -> str:
     """Lower-case ASCII form of ``name`` without diacritics, punctuation or administrative affixes.
+
+    Parameters
+    ----------
+    name : str
+        A unit name as written.
+
+    Returns
+    -------
+    str
+        Its normalised form (the key of tolerant matching).
 
     Examples
     --------
@@ -148,6 +177,23 @@ def match_unit(name: str, *, units: Iterable[str] | None = None) -> str:
 def match_units(names: Iterable[str], *, units: Iterable[str] | None = None) -> list[str]:
     """Vectorised :func:`match_unit`; the error names every unknown value at once.
 
+    Parameters
+    ----------
+    names : iterable of str
+        Names as written in the data.
+    units : iterable of str, optional
+        The units to match against. default: None (the 13 DGI units).
+
+    Returns
+    -------
+    list of str
+        The canonical names, in the order of ``names``.
+
+    Raises
+    ------
+    UnknownUnitError
+        Some names match no unit (all of them are listed).
+
     Examples
     --------
     >>> match_units(["uong bi", "TX Quảng Yên"])
@@ -168,6 +214,11 @@ def match_units(names: Iterable[str], *, units: Iterable[str] | None = None) -> 
 
 def units_frame() -> pd.DataFrame:
     """The catalogue as a DataFrame indexed by the canonical Vietnamese name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``code, name_en, slug, type``.
 
     Examples
     --------

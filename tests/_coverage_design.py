@@ -165,7 +165,7 @@ def true_ranks(truth: pd.Series) -> np.ndarray:
 
 def coverage_run(
     cfg: Config, reps: int, rng: np.random.Generator, *, methods: tuple[str, ...] = ("studentised",),
-    n_resamples: int = 2000,
+    n_draws: int = 2000,
     marginal: bool = True,
 ) -> pd.DataFrame:
     """Joint (simultaneous) and marginal coverage of the rank sets, per method, over ``reps``.
@@ -184,7 +184,7 @@ def coverage_run(
         est = estimate(draw_sample(popn, cfg, rng), margins, cfg.variance, rng)
         dfs.append(float(est.df.min()))
         for m in methods:
-            kw: dict[str, object] = {"n_resamples": n_resamples, "rng": rng}
+            kw: dict[str, object] = {"n_draws": n_draws, "rng": rng}
             if m == "normal":
                 kw["df"] = np.inf
             elif m in ("holm", "kww"):
@@ -227,7 +227,7 @@ def idealised_run(df: int, reps: int, rng: np.random.Generator, method: str) -> 
         est = pd.Series(x.mean(axis=1), index=[f"U{k:02d}" for k in range(N_UNITS)])
         var = x.var(axis=1, ddof=1) / (df + 1)
         sets = ds.rank_confidence_sets(
-            est, np.diag(var), df=df if method == "studentised" else np.inf, n_resamples=2000,
+            est, np.diag(var), df=df if method == "studentised" else np.inf, n_draws=2000,
             rng=rng,
         )
         cover += int((sets.lower.to_numpy() == 1).all())

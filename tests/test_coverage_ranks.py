@@ -55,7 +55,7 @@ def test_df_come_from_the_design():
     for cfg in (C.Config("a", psus=3), C.Config("b", psus=6, certainty=True)):
         est = C.estimate(C.draw_sample(popn, cfg, rng), C.margins_for(popn, cfg))
         assert set(est.df.unique()) <= {cfg.df, cfg.df - 1}  # a village may go unsampled
-        sets = ds.rank_confidence_sets(est, measure="y", n_resamples=500, rng=rng)
+        sets = ds.rank_confidence_sets(est, measure="y", n_draws=500, rng=rng)
         assert sets.critical_law.startswith("studentised")
         # the rank functions use the Satterthwaite effective df, never above the design df
         np.testing.assert_array_equal(sets.df.to_numpy(), est.df_effective.to_numpy())
@@ -73,7 +73,7 @@ def test_df_come_from_the_design():
 def test_rank_set_coverage_short(cfg):
     """Joint and marginal coverage >= nominal (3-sigma) at df 2 and with certainty communes."""
     reps = 80
-    out = C.coverage_run(cfg, reps, np.random.default_rng(2026), n_resamples=2000)
+    out = C.coverage_run(cfg, reps, np.random.default_rng(2026), n_draws=2000)
     row = out.iloc[0]
     assert row.joint_coverage >= _floor(reps), row.to_dict()
     assert row.marginal_coverage >= _floor(reps), row.to_dict()
@@ -116,7 +116,7 @@ def _change_run(cfg: C.Config, reps: int, rng: np.random.Generator, unit: str = 
         out["t10"] += int((p_t < 0.10).sum())
         out["normal05"] += int((2 * stats.norm.sf(z) < 0.05).sum())
         out["n_scores"] += len(z)
-        test = ds.rank_change_test(a, b, unit=unit, measure="y", n_resamples=2000, rng=rng)
+        test = ds.rank_change_test(a, b, unit=unit, measure="y", n_draws=2000, rng=rng)
         row = test.table.iloc[0]
         out["rank_claims"] += int(row.places_gained_lower >= 1 or row.places_gained_upper <= -1)
         # the score change of the rank-change test is the Scores difference, to the digit
@@ -152,7 +152,7 @@ def test_survey_estimate_input_equals_scores_input():
     popn = C.make_population(np.random.default_rng(12345))
     cfg = C.CONFIGS[1]
     est = C.estimate(C.draw_sample(popn, cfg, rng), C.margins_for(popn, cfg))
-    a = ds.rank_confidence_sets(est, measure="y", n_resamples=2000, rng=5)
-    b = ds.rank_confidence_sets(_scores(est), measure="y", n_resamples=2000, rng=5)
+    a = ds.rank_confidence_sets(est, measure="y", n_draws=2000, rng=5)
+    b = ds.rank_confidence_sets(_scores(est), measure="y", n_draws=2000, rng=5)
     pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
     assert a.critical_law == b.critical_law

@@ -9,7 +9,7 @@ import pytest
 from dgi_stats.datasets import load_spec
 from dgi_stats.exceptions import DGIError
 from dgi_stats.planning.power import SampleSizePlan, interpolate_required, required_sample_size
-from dgi_stats.simulate.engine import simulate_estimates
+from dgi_stats.simulate import simulate_estimates
 
 SPECS = (load_spec(2020), load_spec(2021))
 
@@ -18,14 +18,14 @@ SPECS = (load_spec(2020), load_spec(2021))
 def bundled_plan() -> SampleSizePlan:
     """The bundled design only (6 communes, 28 per village), 300 survey pairs (about a minute)."""
     return required_sample_size(*SPECS, communes_per_unit=6, respondents_per_village=28,
-                                n_replicates=300, rng=20240101)
+                                n_surveys=300, rng=20240101)
 
 
 @pytest.fixture(scope="module")
 def short_plan() -> SampleSizePlan:
     """The bundled design, 40 survey pairs (a few seconds)."""
     return required_sample_size(*SPECS, communes_per_unit=6, respondents_per_village=28,
-                                n_replicates=40, rng=20240101)
+                                n_surveys=40, rng=20240101)
 
 
 # ------------------------------------------------------------------------------ interpolation
@@ -68,7 +68,7 @@ def test_interpolation_bad_input():
 def test_simulated_std_errors_match_the_design():
     """Each simulated survey's own SEs are close to the true sampling SD (no with-replacement
     inflation), and asking for them changes no estimate."""
-    kw = {"n_replicates": 60, "measures": ["total"], "rng": 7}
+    kw = {"n_surveys": 60, "measures": ["total"], "rng": 7}
     plain = simulate_estimates(SPECS[1], **kw)
     res = simulate_estimates(SPECS[1], std_errors=True, **kw)
     pd.testing.assert_frame_equal(plain.estimates, res.estimates)
@@ -113,7 +113,7 @@ def test_bundled_design_power_and_mc_error(bundled_plan, capsys):
     plan = bundled_plan
     t = plan.table
     assert len(t) == 1
-    assert plan.n_replicates == 300
+    assert plan.n_surveys == 300
     row = t.iloc[0]
     print(t[["power", "power_se", "power_rank", "power_score"]].to_string())
     out = capsys.readouterr().out
@@ -136,8 +136,8 @@ def test_bundled_design_power_and_mc_error(bundled_plan, capsys):
 
 
 def test_plan_reproducible_with_the_same_rng():
-    kw = {"communes_per_unit": 6, "respondents_per_village": 10, "n_replicates": 20,
-              "n_resamples": 200}
+    kw = {"communes_per_unit": 6, "respondents_per_village": 10, "n_surveys": 20,
+              "n_draws": 200}
     a = required_sample_size(*SPECS, rng=np.random.default_rng(5), **kw)
     b = required_sample_size(*SPECS, rng=np.random.default_rng(5), **kw)
     pd.testing.assert_frame_equal(a.table, b.table)
@@ -148,7 +148,7 @@ def test_plan_reproducible_with_the_same_rng():
 @pytest.mark.parametrize(
     ("kw", "match"),
     [
-        ({"n_replicates": 10}, "'n_replicates'"),
+        ({"n_surveys": 10}, "'n_surveys'"),
         ({"communes_per_unit": [6, 0]}, "'communes_per_unit'"),
         ({"respondents_per_village": [28, 500]}, "'respondents_per_village'"),
         ({"respondents_per_village": []}, "'respondents_per_village'"),
@@ -179,7 +179,7 @@ def test_power_rises_to_one_at_the_largest_design():
     rise is established almost always; with 6 communes almost never: it can fail both ways.
     (About 10 minutes.)"""
     plan = required_sample_size(*SPECS, communes_per_unit=[6, 40], respondents_per_village=60,
-                                villages_per_commune=6, n_replicates=300, rng=11)
+                                villages_per_commune=6, n_surveys=300, rng=11)
     t = plan.table.set_index("communes_per_unit")
     assert t.loc[40, "power"] > 0.85
     assert t.loc[6, "power"] < 0.1
@@ -213,3 +213,24 @@ def report_scores():
 
     est = pd.Series([70.0, 71.0], index=["a", "b"], name="total")
     return Scores.from_estimates(est, pd.Series([0.5, 0.6], index=["a", "b"], name="total"), df=5.0)
+
+
+def test_old_count_names_are_deprecated_aliases():
+    """``n_surveys`` (simulated surveys) and ``n_draws`` (Monte Carlo draws) are the one names."""
+    from dgi_stats.exceptions import DGIDeprecationWarning
+    from dgi_stats.planning import rank_set_change_probability
+
+    est = pd.Series([70.0, 71.0, 72.0, 73.0, 74.0], index=list("abcde"))
+    cov = np.diag([0.04] * 5)
+    new = rank_set_change_probability(est, cov, unit="a", delta=[6.0], df=np.inf, n_surveys=5, rng=1)
+    with pytest.warns(DGIDeprecationWarning, match="n_surveys"):
+        old = rank_set_change_probability(est, cov, unit="a", delta=[6.0], df=np.inf, n_sims=5, rng=1)
+    pd.testing.assert_frame_equal(new.table, old.table)
+    assert new.n_surveys == 5
+    with pytest.warns(DGIDeprecationWarning, match="n_surveys"):
+        assert new.n_sims == 5
+    kw = {"communes_per_unit": 6, "respondents_per_village": 10}
+    with pytest.warns(DGIDeprecationWarning, match="n_surveys"), pytest.raises(DGIError, match="n_surveys"):
+        required_sample_size(*SPECS, n_replicates=10, **kw)
+    with pytest.warns(DGIDeprecationWarning, match="n_draws"), pytest.raises(DGIError, match="n_draws"):
+        required_sample_size(*SPECS, n_resamples=10, **kw)

@@ -55,7 +55,7 @@ def test_pairwise_uses_covariance():
 # ----------------------------------------------------------------------------- bands
 def test_bands_rule_and_guarantee_structure():
     est = pd.Series([80.0, 79.5, 70.0, 69.0, 60.0, 59.9], index=list("abcdef"))
-    pb = performance_bands(est, np.diag([0.09] * 6), df=np.inf, n_resamples=20_000, rng=1)
+    pb = performance_bands(est, np.diag([0.09] * 6), df=np.inf, n_draws=20_000, rng=1)
     assert pb.bands == (("a", "b"), ("c", "d"), ("e", "f"))
     f = pb.to_frame()
     # every unit of a band has its rank set inside the band's positions
@@ -65,7 +65,7 @@ def test_bands_rule_and_guarantee_structure():
         assert (f.loc[list(members), "upper"] <= start + len(members)).all()
     # nothing separable -> one band
     flat = performance_bands(pd.Series([1.0, 1.1, 1.2], index=list("xyz")), np.eye(3), df=np.inf,
-                             n_resamples=5000, rng=1)
+                             n_draws=5000, rng=1)
     assert flat.bands == (("z", "y", "x"),)
     holm = performance_bands(est, np.diag([0.09] * 6), df=np.inf, method="holm")
     assert holm.band.max() <= pb.band.max()
@@ -79,7 +79,7 @@ def test_bands_coverage_short(rng):
     n_rep, wrong = 100, 0
     for _ in range(n_rep):
         est = pd.Series(truth + rng.normal(size=truth.size), index=names)
-        pb = performance_bands(est, np.eye(truth.size), df=np.inf, n_resamples=2000, rng=rng)
+        pb = performance_bands(est, np.eye(truth.size), df=np.inf, n_draws=2000, rng=rng)
         b = pb.band.to_numpy()
         hi = b[:, None] < b[None, :]  # [i, j]: i in a higher band than j
         wrong += int((hi & (truth[:, None] <= truth[None, :])).any())
@@ -148,7 +148,7 @@ def test_detectable_change_simulated_power(rng):
 def test_rank_set_change_probability_monotone():
     est = pd.Series(np.linspace(70, 74, 6), index=list("abcdef"))
     res = rank_set_change_probability(est, np.diag([0.09] * 6), unit="a", delta=[0.0, 2.0, 8.0],
-                                      df=np.inf, n_sims=15, rng=1)
+                                      df=np.inf, n_surveys=15, rng=1)
     t = res.table
     assert t.loc[0.0, "true_places_gained"] == 0
     assert t.loc[8.0, "true_places_gained"] == 5
@@ -159,9 +159,9 @@ def test_rank_set_change_probability_monotone():
     # with design df each simulated survey estimates its variances: less power, never more
     # (same draws of the estimates: rng=1 both times; 0.36 against 0.56 here)
     t5 = rank_set_change_probability(est, np.diag([0.09] * 6), unit="a", delta=[2.5],
-                                     df=5, n_sims=25, rng=1).table
+                                     df=5, n_surveys=25, rng=1).table
     known = rank_set_change_probability(est, np.diag([0.09] * 6), unit="a", delta=[2.5],
-                                        df=np.inf, n_sims=25, rng=1).table
+                                        df=np.inf, n_surveys=25, rng=1).table
     assert t5.power_rise.iloc[0] < known.power_rise.iloc[0]
 
 
@@ -169,15 +169,15 @@ def test_rank_set_change_probability_monotone():
 def test_uong_bi_question_on_bundled_surveys():
     """The motivating question on the bundled SYNTHETIC 2020 and 2021 surveys, end to end."""
     from dgi_stats.datasets import load_spec, load_survey
-    from dgi_stats.survey.design import SurveyDesign
     from dgi_stats.scores.index import score
+    from dgi_stats.survey.design import SurveyDesign
 
     scores = []
     for year in (2020, 2021):
         design = SurveyDesign(load_survey(year), weights="nr_weight", strata="district",
                               psu="commune_id", nest=True)
         scores.append(score(design, load_spec(year), by="district"))
-    res = rank_change_test(scores[0], scores[1], unit="Uông Bí", n_resamples=20_000, rng=7)
+    res = rank_change_test(scores[0], scores[1], unit="Uông Bí", n_draws=20_000, rng=7)
     row = res.table.loc["Uông Bí"]
     assert res.critical_law.startswith("studentised")
     est0, cov0 = scores[0].for_measure("total")
@@ -185,7 +185,7 @@ def test_uong_bi_question_on_bundled_surveys():
     # the same numbers through bare (estimates, cov, df): the Scores road and the tuple road agree
     df0, df1 = scores[0].df_for("total"), scores[1].df_for("total")
     same = rank_change_test((est0, cov0, df0), (est1, cov1, df1), unit="Uông Bí",
-                            n_resamples=20_000, rng=7).table.loc["Uông Bí"]
+                            n_draws=20_000, rng=7).table.loc["Uông Bí"]
     pd.testing.assert_series_equal(row, same)
     assert row.places_gained_lower <= row.places_gained <= row.places_gained_upper
     assert (row.places_gained_lower >= 1) == (row.pvalue < 0.05)
@@ -198,10 +198,10 @@ def test_required_sample_size_through_simulator():
     """Planning through the SYNTHETIC simulator: Uông Bí's published 6 → 1 rise (5 places),
     every unit drawn afresh in both years (more in tests/test_planning.py)."""
     from dgi_stats.datasets import load_spec
-    from dgi_stats.ranks import required_sample_size
+    from dgi_stats.planning import required_sample_size
 
     plan = required_sample_size(load_spec(2020), load_spec(2021), communes_per_unit=6,
-                                respondents_per_village=[10, 30], n_replicates=20, rng=1)
+                                respondents_per_village=[10, 30], n_surveys=20, rng=1)
     t = plan.table
     assert plan.unit == "Uông Bí"
     assert plan.true_places_gained == 5  # published: rank 6 in 2020, rank 1 in 2021

@@ -84,7 +84,7 @@ def test_rc_e_all_countries_exact_and_bonferroni(pisa_years):
 @pytest.mark.slow
 def test_rc_e_simultaneous_two_years(pisa_years):
     y1, y2, ref = pisa_years
-    r = rank_change_test(y1, y2, n_resamples=200_000, rng=11, missing_units="drop")
+    r = rank_change_test(y1, y2, n_draws=200_000, rng=11, missing_units="drop")
     got = r.table.loc[ref.index]
     stable = ref.simul2y_stable.to_numpy()
     lo_diff = (got.places_gained_ci_low - ref.simul2y_DeltaLo_mc5e5).abs().to_numpy()
@@ -126,9 +126,9 @@ def test_clear_rise_is_detected_exact_and_mc():
     assert exact.places_gained_lower["U00"] == 12
     assert exact.pvalue["U00"] < 1e-6
     mc = rank_change_test(_year(th1), _year(th2), unit="U00", method="monte-carlo",
-                          n_resamples=20_000, rng=1)
+                          n_draws=20_000, rng=1)
     assert mc.places_gained_lower["U00"] == 12
-    allu = rank_change_test(_year(th1), _year(th2), n_resamples=20_000, rng=1)
+    allu = rank_change_test(_year(th1), _year(th2), n_draws=20_000, rng=1)
     assert allu.places_gained_lower["U00"] == 12
     assert allu.places_gained_lower.drop("U00").max() <= 0
     assert "score_change_pvalue_holm" in allu.table
@@ -214,7 +214,7 @@ def _size_sim(truth, se, n_rep, rng, unit_idx=0, method="exact"):
         y1 = truth + rng.normal(0, se, p)
         y2 = truth + rng.normal(0, se, p)
         r = rank_change_test(_year(y1, se), _year(y2, se), unit=UNITS13[unit_idx], method=method,
-                             n_resamples=2000, rng=rng)
+                             n_draws=2000, rng=rng)
         u = UNITS13[unit_idx]
         false_rise += int(r.places_gained_lower[u] >= 1)
         false_fall += int(r.places_gained_upper[u] <= -1)
@@ -289,6 +289,6 @@ def test_size_simultaneous_all_units():
     for _ in range(n_rep):
         y1 = truth + rng.normal(0, 1, 13)
         y2 = truth + rng.normal(0, 1, 13)
-        r = rank_change_test(_year(y1), _year(y2), n_resamples=4000, rng=rng)
+        r = rank_change_test(_year(y1), _year(y2), n_draws=4000, rng=rng)
         hits += int((r.places_gained_lower >= 1).any() or (r.places_gained_upper <= -1).any())
     assert hits / n_rep <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / n_rep)

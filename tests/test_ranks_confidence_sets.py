@@ -19,7 +19,6 @@ from dgi_stats.ranks._core import (
     MonteCarloMaxLaw,
     _max_over_pairs,
     _max_pruned_diag,
-    competition_rank,
 )
 from dgi_stats.ranks.confidence_sets import (
     family_masks,
@@ -27,6 +26,7 @@ from dgi_stats.ranks.confidence_sets import (
     tau_best,
     tau_worst,
 )
+from dgi_stats.scores.answers import competition_rank
 from dgi_stats.scores.pivot import Scores
 
 UNITS = [f"U{i:02d}" for i in range(13)]
@@ -40,12 +40,12 @@ def test_competition_rank_ties_share_best():
 
 def test_result_object_and_frame():
     est = pd.Series([75.0, 74.0, 70.0, 60.0], index=["A", "B", "C", "D"])
-    cs = rank_confidence_sets(est, np.diag([0.5, 0.5, 0.5, 0.5]), df=np.inf, n_resamples=5000, rng=1)
+    cs = rank_confidence_sets(est, np.diag([0.5, 0.5, 0.5, 0.5]), df=np.inf, n_draws=5000, rng=1)
     f = cs.to_frame()
     assert list(f.columns) == ["estimate", "std_error", "rank", "lower", "upper", "margin"]
     assert f.index.tolist() == ["A", "B", "C", "D"]
     assert cs.rng_state is not None
-    assert cs.n_resamples == 5000
+    assert cs.n_draws == 5000
     assert "RankConfidenceSets" in repr(cs)
     assert "simultaneous" in repr(cs)
     assert "joint coverage" in cs.summary().as_text()
@@ -53,7 +53,7 @@ def test_result_object_and_frame():
     with pytest.raises(AttributeError):
         cs.confidence_level = 0.5  # type: ignore[misc]
     # same seed, same numbers
-    cs2 = rank_confidence_sets(est, np.diag([0.5] * 4), df=np.inf, n_resamples=5000, rng=1)
+    cs2 = rank_confidence_sets(est, np.diag([0.5] * 4), df=np.inf, n_draws=5000, rng=1)
     pd.testing.assert_frame_equal(cs.critical_values, cs2.critical_values)
 
 
@@ -107,7 +107,7 @@ def test_holm_is_never_narrower_than_mrsw_and_kww_valid_shape():
     rng = np.random.default_rng(4)
     est = pd.Series(np.sort(rng.normal(0, 3, 13)), index=UNITS)
     cov = np.diag(rng.uniform(0.5, 1.5, 13))
-    mrsw = rank_confidence_sets(est, cov, df=np.inf, n_resamples=50_000, rng=1)
+    mrsw = rank_confidence_sets(est, cov, df=np.inf, n_draws=50_000, rng=1)
     holm = rank_confidence_sets(est, cov, df=np.inf, method="holm")
     stable = mrsw.margin > 0.05
     assert (holm.lower[stable] <= mrsw.lower[stable]).all()
@@ -124,7 +124,7 @@ def test_non_diagonal_covariance_uses_monte_carlo():
     p = 5
     est = pd.Series([0.0, 0.5, 1.0, 1.5, 2.0], index=list("abcde"))
     cov = 0.95 * np.ones((p, p)) + 0.05 * np.eye(p)
-    dep = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, n_resamples=20_000, rng=1)
+    dep = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, n_draws=20_000, rng=1)
     assert dep.method == "monte-carlo"
     ind = rank_confidence_sets(est, np.diag(np.diag(cov)), df=np.inf, simultaneous=False)
     assert ((dep.upper - dep.lower) <= (ind.upper - ind.lower)).all()
@@ -136,12 +136,12 @@ def test_non_diagonal_covariance_uses_monte_carlo():
 def test_tau_sets():
     est = pd.Series([10.0, 9.9, 9.8, 5.0, 4.9, 0.0], index=list("abcdef"))
     cov = np.diag([0.01] * 6)
-    assert tau_best(est, cov, df=np.inf, tau=1, n_resamples=20_000, rng=1).members.tolist() == ["a", "b", "c"]
-    assert set(tau_best(est, cov, df=np.inf, tau=3, n_resamples=20_000, rng=1).members) == {"a", "b", "c"}
-    assert tau_worst(est, cov, df=np.inf, tau=1, n_resamples=20_000, rng=1).members.tolist() == ["f"]
-    assert "TauSet" in repr(tau_best(est, cov, df=np.inf, n_resamples=1000, rng=1))
+    assert tau_best(est, cov, df=np.inf, tau=1, n_draws=20_000, rng=1).members.tolist() == ["a", "b", "c"]
+    assert set(tau_best(est, cov, df=np.inf, tau=3, n_draws=20_000, rng=1).members) == {"a", "b", "c"}
+    assert tau_worst(est, cov, df=np.inf, tau=1, n_draws=20_000, rng=1).members.tolist() == ["f"]
+    assert "TauSet" in repr(tau_best(est, cov, df=np.inf, n_draws=1000, rng=1))
     with pytest.raises(DGIError, match="tau"):
-        tau_best(est, cov, df=np.inf, tau=6, n_resamples=1000)
+        tau_best(est, cov, df=np.inf, tau=6, n_draws=1000)
 
 
 # ------------------------------------------------------------------------------------ bad input
@@ -152,13 +152,13 @@ def test_tau_sets():
         ({"confidence_level": 0.0}, "confidence_level"),
         ({"kind": "both"}, "kind"),
         ({"method": "bootstrap"}, "method"),
-        ({"n_resamples": 10}, "n_resamples"),
+        ({"n_draws": 10}, "n_draws"),
         ({"rng": "seed"}, "rng"),
     ],
 )
 def test_bad_options(kwargs, match):
     est = pd.Series([1.0, 2.0, 3.0])
-    kw = {"n_resamples": 1000, "rng": 1} | kwargs
+    kw = {"n_draws": 1000, "rng": 1} | kwargs
     with pytest.raises(DGIError, match=match):
         rank_confidence_sets(est, np.eye(3), df=np.inf, **kw)
 
@@ -235,7 +235,7 @@ def test_property_bounds_nesting(prob):
     est, cov = prob
     p = len(est)
     marg = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False)
-    kw = {"n_resamples": 20_000, "rng": 3}
+    kw = {"n_draws": 20_000, "rng": 3}
     sim = rank_confidence_sets(est, cov, df=np.inf, **kw)
     single = rank_confidence_sets(est, cov, df=np.inf, stepdown=False, **kw)
     for cs in (marg, sim, single):
@@ -286,7 +286,7 @@ def test_property_permutation_equivariance(prob, rnd):
 def test_property_tau_sets_nested(prob):
     est, cov = prob
     p = len(est)
-    sets = [set(tau_best(est, cov, df=np.inf, tau=t, n_resamples=5000, rng=2).members) for t in range(1, p)]
+    sets = [set(tau_best(est, cov, df=np.inf, tau=t, n_draws=5000, rng=2).members) for t in range(1, p)]
     assert all(a <= b for a, b in itertools.pairwise(sets))
 
 
@@ -302,14 +302,14 @@ TRUTHS = {
 }
 
 
-def _coverage(truth, n_rep, rng, *, simultaneous, n_resamples=2000):
+def _coverage(truth, n_rep, rng, *, simultaneous, n_draws=2000):
     p = truth.size
     covered_all = 0
     covered_unit = np.zeros(p)
     for _ in range(n_rep):
         est = pd.Series(truth + rng.normal(size=p), index=UNITS[:p])
         cs = rank_confidence_sets(est, np.eye(p), df=np.inf, simultaneous=simultaneous,
-                                  n_resamples=n_resamples, rng=rng)
+                                  n_draws=n_draws, rng=rng)
         r = _true_rank(truth)
         inside = (cs.lower.to_numpy() <= r) & (r <= cs.upper.to_numpy())
         covered_unit += inside
@@ -337,7 +337,7 @@ def test_coverage_long(name):
     truth = TRUTHS[name]
     n_rep = 1000
     tol = 3 * np.sqrt(0.05 * 0.95 / n_rep)
-    _, joint = _coverage(truth, n_rep, rng, simultaneous=True, n_resamples=5000)
+    _, joint = _coverage(truth, n_rep, rng, simultaneous=True, n_draws=5000)
     assert joint >= 0.95 - tol
     unit_cov, _ = _coverage(truth, 400, rng, simultaneous=False)
     assert unit_cov.min() >= 0.95 - 3 * np.sqrt(0.05 * 0.95 / 400)
@@ -351,7 +351,7 @@ def test_degrees_of_freedom_inputs():
     with pytest.raises(DGIError, match=r"degrees of freedom.*df=numpy.inf"):
         rank_confidence_sets(est, cov)
     with pytest.raises(DGIError, match=r"this Scores has no df"):
-        rank_confidence_sets(Scores.from_estimates(est, se), n_resamples=500)
+        rank_confidence_sets(Scores.from_estimates(est, se), n_draws=500)
     df_bad = pd.Series([5.0, 0.0, np.nan], index=["A", "B", "C"])
     with pytest.raises(DGIError, match=r"\['B', 'C'\]"):
         rank_confidence_sets(est, cov, df=df_bad)
@@ -360,22 +360,22 @@ def test_degrees_of_freedom_inputs():
     with pytest.raises(DGIError, match="exact"):
         rank_confidence_sets(est, cov, df=5, simultaneous=False, method="exact")
     s5 = Scores.from_estimates(est, se, df=pd.Series([5.0, 4.0, 3.0], index=est.index))
-    r = rank_confidence_sets(s5, n_resamples=2000, rng=1)
+    r = rank_confidence_sets(s5, n_draws=2000, rng=1)
     assert r.df.tolist() == [5.0, 4.0, 3.0]
     assert r.critical_law.startswith("studentised")
     assert r.method == "monte-carlo"
-    known = rank_confidence_sets(est, cov, df=np.inf, n_resamples=2000, rng=1)
+    known = rank_confidence_sets(est, cov, df=np.inf, n_draws=2000, rng=1)
     assert known.critical_law.startswith("normal (covariance declared known")
-    large = rank_confidence_sets(est, cov, df=500, n_resamples=2000, rng=1)
+    large = rank_confidence_sets(est, cov, df=500, n_draws=2000, rng=1)
     assert large.critical_law.startswith("normal (every unit has df > 100")
     # the studentised critical value is larger, and decreases towards the normal one with df
     c = [
-        float(rank_confidence_sets(est, cov, df=d, n_resamples=20_000, rng=3).critical_values.iloc[0, 0])
+        float(rank_confidence_sets(est, cov, df=d, n_draws=20_000, rng=3).critical_values.iloc[0, 0])
         for d in (2, 5, 30, np.inf)
     ]
     assert c[0] > c[1] > c[2] > c[3]
     # explicit df overrides the Scores' df
-    r_inf = rank_confidence_sets(s5, df=np.inf, n_resamples=2000, rng=1)
+    r_inf = rank_confidence_sets(s5, df=np.inf, n_draws=2000, rng=1)
     assert r_inf.critical_law.startswith("normal")
 
 
@@ -404,3 +404,64 @@ def test_coverage_is_a_deprecated_alias_of_confidence_level():
         assert new.coverage == 0.9
     with pytest.raises(DGIError, match="confidence_level"):
         rank_confidence_sets(est, cov, df=np.inf, confidence_level=1.5)
+
+
+def test_n_draws_is_the_one_name_for_monte_carlo_draws():
+    """``n_resamples`` (parameter and attribute) is a deprecated alias of ``n_draws``."""
+    from dgi_stats._results import Result
+    from dgi_stats.exceptions import DGIDeprecationWarning
+    from dgi_stats.ranks import performance_bands, rank_change_test
+
+    est = pd.Series([75.0, 74.0, 70.0], index=["A", "B", "C"])
+    cov = np.diag([0.25, 0.36, 0.49])
+    new = rank_confidence_sets(est, cov, df=np.inf, n_draws=1000, rng=1)
+    with pytest.warns(DGIDeprecationWarning, match="n_draws"):
+        old = rank_confidence_sets(est, cov, df=np.inf, n_resamples=1000, rng=1)
+    pd.testing.assert_frame_equal(new.to_frame(), old.to_frame())
+    assert isinstance(new, Result)
+    assert new.n_draws == 1000
+    with pytest.warns(DGIDeprecationWarning, match="n_draws"):
+        assert new.n_resamples == 1000
+    with pytest.raises(TypeError, match="both"):
+        rank_confidence_sets(est, cov, df=np.inf, n_draws=2000, n_resamples=1000)
+    with pytest.raises(TypeError, match="unexpected"):
+        rank_confidence_sets(est, cov, df=np.inf, n_sims=1000)
+    with pytest.warns(DGIDeprecationWarning, match="n_draws"):
+        tb = tau_best(est, cov, df=np.inf, n_resamples=1000, rng=1)
+    assert tb.rank_sets.n_draws == 1000
+    assert "TauSet" in tb.summary().as_text()
+    with pytest.warns(DGIDeprecationWarning, match="n_draws"):
+        pb = performance_bands(est, cov, df=np.inf, n_resamples=1000, rng=1)
+    assert pb.rank_sets.n_draws == 1000
+    assert "<table" in pb._repr_html_()
+    with pytest.warns(DGIDeprecationWarning, match="n_draws"):
+        rc = rank_change_test((est, cov, np.inf), (est, cov, np.inf), n_resamples=1000, rng=1)
+    assert rc.n_draws == 1000
+
+
+def test_holm_through_statsmodels_matches_the_step_down_rule():
+    """``holm_reject`` (statsmodels multipletests) rejects exactly as Holm's rule written out."""
+    from dgi_stats.ranks._sets import holm_reject, pair_pvalues
+
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        p = 6
+        t = rng.normal(scale=2.5, size=(p, p))
+        mask = rng.random((p, p)) < 0.6
+        np.fill_diagonal(mask, False)
+        for bonferroni in (False, True):
+            got = holm_reject(t, mask, 0.05, bonferroni)
+            ia, ib = np.nonzero(mask)
+            pv = pair_pvalues(t, ia, ib, None)
+            m = pv.size
+            if bonferroni:
+                ok = pv <= 0.05 / m
+            else:
+                order = np.argsort(pv, kind="stable")
+                passed = pv[order] <= 0.05 / (m - np.arange(m))
+                n_rej = m if passed.all() else int(np.argmin(passed))
+                ok = np.zeros(m, dtype=bool)
+                ok[order[:n_rej]] = True
+            expect = np.zeros_like(mask)
+            expect[ia[ok], ib[ok]] = True
+            assert (got == expect).all()

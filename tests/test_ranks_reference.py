@@ -56,11 +56,11 @@ def _compute(est, cov, config):
     if func in ("marginal", "simultaneous"):
         cs = rank_confidence_sets(
             est, cov, df=np.inf, confidence_level=coverage, simultaneous=func == "simultaneous", kind=kind,
-            stepdown=stepwise, n_resamples=100_000, rng=2024,
+            stepdown=stepwise, n_draws=100_000, rng=2024,
         )
         return cs.lower, cs.upper, cs.margin
     fn = tau_best if func.startswith("taubest") else tau_worst
-    ts = fn(est, cov, tau=5, confidence_level=coverage, n_resamples=100_000, rng=2024)
+    ts = fn(est, cov, df=np.inf, tau=5, confidence_level=coverage, n_draws=100_000, rng=2024)
     member = ts.in_set.astype(int)
     return member, member, ts.rank_sets.margin
 
@@ -147,7 +147,7 @@ def test_rc_a_vignette(pisa):
     assert cs.lower["United Kingdom"] in (7, 8)
     assert cs.upper["United Kingdom"] == 23
     assert cs.margin["United Kingdom"] == pytest.approx(0.0016, abs=1e-4)
-    tb = tau_best(est, cov, df=np.inf, tau=5, confidence_level=0.95, n_resamples=100_000, rng=2024)
+    tb = tau_best(est, cov, df=np.inf, tau=5, confidence_level=0.95, n_draws=100_000, rng=2024)
     assert set(tb.members) - {"United Kingdom"} == TWELVE
 
 
@@ -160,12 +160,12 @@ def test_rc_a_vignette_slow(pisa):
     """RC-A: τ-best at 90 % and the Korea/Germany overlap statement (10^5 draws each)."""
     est, cov = _year(pisa, 2018)
     twelve = TWELVE
-    tb90 = tau_best(est, cov, df=np.inf, tau=5, confidence_level=0.90, n_resamples=100_000, rng=2024)
+    tb90 = tau_best(est, cov, df=np.inf, tau=5, confidence_level=0.90, n_draws=100_000, rng=2024)
     assert set(tb90.members) == twelve - {"Sweden"}
     # qualitative statement of the vignette: Korea's and Germany's simultaneous sets overlap at 95 %
     # (both contain 7) but not at 75 %
-    s95 = rank_confidence_sets(est, cov, df=np.inf, confidence_level=0.95, n_resamples=100_000, rng=2024)
-    s75 = rank_confidence_sets(est, cov, df=np.inf, confidence_level=0.75, n_resamples=100_000, rng=2024)
+    s95 = rank_confidence_sets(est, cov, df=np.inf, confidence_level=0.95, n_draws=100_000, rng=2024)
+    s75 = rank_confidence_sets(est, cov, df=np.inf, confidence_level=0.75, n_draws=100_000, rng=2024)
     assert (s95.lower["Korea"], s95.upper["Korea"], s95.lower["Germany"], s95.upper["Germany"]) == (
         1, 7, 7, 25)
     assert s75.upper["Korea"] < s75.lower["Germany"]
@@ -175,12 +175,12 @@ def test_rc_a_vignette_slow(pisa):
 def test_rc_b_critical_values(pisa):
     """§7.2: simultaneous critical values of the 10^6-draw reference, within Monte Carlo error."""
     est, cov = _year(pisa, 2018)
-    cs = rank_confidence_sets(est, cov, df=np.inf, confidence_level=0.95, n_resamples=200_000, rng=7)
+    cs = rank_confidence_sets(est, cov, df=np.inf, confidence_level=0.95, n_draws=200_000, rng=7)
     crit = cs.critical_values.loc["all units"].dropna().to_numpy()
     # reference: 3.8354, 3.7413, 3.7407; MC s.e. of a 95 % quantile at R = 2e5 is ~0.003
     np.testing.assert_allclose(crit[:3], [3.8354, 3.7413, 3.7407], atol=0.012)
     est22, cov22 = _year(pisa, 2022)
-    crit22 = rank_confidence_sets(est22, cov22, df=np.inf, n_resamples=200_000, rng=8).critical_values
+    crit22 = rank_confidence_sets(est22, cov22, df=np.inf, n_draws=200_000, rng=8).critical_values
     np.testing.assert_allclose(crit22.loc["all units"].dropna().to_numpy()[:3],
                                [3.8191, 3.7225, 3.7214], atol=0.012)
 
@@ -202,7 +202,7 @@ def test_exact_matches_monte_carlo(pisa):
     est, cov = _year(pisa, 2018)
     ex = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, method="exact")
     mc = rank_confidence_sets(est, cov, df=np.inf, simultaneous=False, method="monte-carlo",
-                              n_resamples=400_000, rng=3)
+                              n_draws=400_000, rng=3)
     d = (ex.critical_values["step_1"] - mc.critical_values["step_1"]).abs()
     assert d.max() < 0.01
     stable = ex.margin > 0.02
@@ -245,7 +245,7 @@ def test_tukey_equals_monte_carlo_single_step():
     """With equal SEs, the MRSW single-step simultaneous critical value is the Tukey constant."""
     p = 13
     est = pd.Series(np.linspace(0, 6, p))
-    mc = rank_confidence_sets(est, np.eye(p), df=np.inf, stepdown=False, n_resamples=200_000, rng=5)
+    mc = rank_confidence_sets(est, np.eye(p), df=np.inf, stepdown=False, n_draws=200_000, rng=5)
     assert mc.critical_values.iloc[0, 0] == pytest.approx(3.312739, abs=0.015)
 
 
@@ -254,7 +254,7 @@ def test_multiple_inference_docstring_cases():
     m = rank_confidence_sets(pd.Series([-1.0, 0.0, 1.0]), np.diag([1.0, 2.0, 3.0]) / 10, df=np.inf,
                              simultaneous=False)
     assert list(zip(m.lower, m.upper)) == [(2, 3), (1, 3), (1, 2)]
-    s = rank_confidence_sets(pd.Series([0.0, 1.0, 2.0]), np.eye(3) / 10, df=np.inf, n_resamples=100_000, rng=1)
+    s = rank_confidence_sets(pd.Series([0.0, 1.0, 2.0]), np.eye(3) / 10, df=np.inf, n_draws=100_000, rng=1)
     assert list(zip(s.lower, s.upper)) == [(2, 3), (1, 3), (1, 2)]
 
 

@@ -10,8 +10,19 @@ import pandas as pd
 import pytest
 
 from dgi_stats.datasets import load_published, load_spec
-from dgi_stats.exceptions import DGIError, MissingDataWarning, UnknownUnitError
-from dgi_stats.scores.answers import composite_percent, rank, total_from_dimensions, unit_scores
+from dgi_stats.exceptions import (
+    DGIDeprecationWarning,
+    DGIError,
+    MissingDataWarning,
+    UnknownUnitError,
+)
+from dgi_stats.scores.answers import (
+    competition_rank,
+    composite_percent,
+    rank,
+    total_from_dimensions,
+    unit_scores,
+)
 from dgi_stats.scores.spec import IndexSpec
 from dgi_stats.units import units_frame
 
@@ -83,30 +94,61 @@ def test_composite_percent_options() -> None:
 
 
 # ---------------------------------------------------------------------------- ranks
-def test_rank_competition_ties_share_best_rank() -> None:
+def test_competition_rank_ties_share_best_rank() -> None:
     s = pd.Series({"A": 70.0, "B": 72.0, "C": 72.0, "D": 69.0, "E": np.nan})
-    r = rank(s)
+    r = competition_rank(s)
     assert r.dtype == "Int64"
     assert r.tolist()[:4] == [3, 1, 1, 4]
     assert r.isna().tolist() == [False, False, False, False, True]
-    assert rank(s, method="dense").tolist()[:4] == [2, 1, 1, 3]
-    assert rank(s, ascending=True).tolist()[:4] == [2, 3, 3, 1]
+    assert competition_rank(s, ascending=True).tolist()[:4] == [2, 3, 3, 1]
+    # the same rule as pandas' "min" ranking, NaN kept out
+    expect = s.rank(method="min", ascending=False, na_option="keep").astype("Int64")
+    assert competition_rank(s).equals(expect)
+    # arrays: along the last axis, int64
+    arr = competition_rank(np.array([[10.0, 10.0, 5.0], [1.0, 3.0, 2.0]]))
+    assert arr.dtype == np.int64
+    assert arr.tolist() == [[1, 1, 3], [3, 1, 2]]
+    frame = competition_rank(pd.DataFrame({"x": [1.0, 2.0], "y": [2.0, 1.0]}))
+    assert frame["x"].tolist() == [2, 1]
+    assert frame["y"].tolist() == [1, 2]
 
 
-def test_rank_uses_unrounded_scores() -> None:
+def test_competition_rank_uses_unrounded_scores() -> None:
     # both print as 75.24 but are not tied
     s = pd.Series({"X": 75.236, "Y": 75.244, "Z": 75.24})
     assert s.round(2).nunique() == 1
-    assert rank(s).tolist() == [3, 1, 2]
+    assert competition_rank(s).tolist() == [3, 1, 2]
 
 
-def test_rank_bad_input() -> None:
-    with pytest.raises(DGIError, match="'method' parameter of rank must be one of"):
+def test_competition_rank_bad_input() -> None:
+    with pytest.raises(DGIError, match="'scores' parameter of competition_rank"):
+        competition_rank([1.0, 2.0])  # type: ignore[call-overload]
+    with pytest.raises(DGIError, match="'scores' parameter of competition_rank"):
+        competition_rank(pd.Series(["a", "b"]))
+    with pytest.raises(DGIError, match="'ascending' parameter of competition_rank"):
+        competition_rank(pd.Series([1.0]), ascending=1)  # type: ignore[arg-type]
+
+
+def test_rank_is_a_deprecated_alias() -> None:
+    s = pd.Series({"A": 70.0, "B": 72.0, "C": 72.0, "D": 69.0, "E": np.nan})
+    with pytest.warns(DGIDeprecationWarning, match="competition_rank"):
+        r = rank(s)
+    assert r.equals(competition_rank(s))
+    with pytest.warns(DGIDeprecationWarning):
+        assert rank(s, method="dense").tolist()[:4] == [2, 1, 1, 3]
+    with pytest.warns(DGIDeprecationWarning), pytest.raises(DGIError, match="'method' parameter of rank must be one of"):
         rank(pd.Series([1.0]), method="average")  # type: ignore[arg-type]
-    with pytest.raises(DGIError, match="'scores' parameter of rank"):
+    with pytest.warns(DGIDeprecationWarning), pytest.raises(DGIError, match="'scores' parameter of rank"):
         rank([1.0, 2.0])  # type: ignore[arg-type]
-    with pytest.raises(DGIError, match="'scores' parameter of rank"):
-        rank(pd.Series(["a", "b"]))
+
+
+def test_composite_percent_has_one_home() -> None:
+    from dgi_stats.scores import spec as spec_module
+
+    assert composite_percent is spec_module.composite_percent
+    spec = load_spec(2021)
+    assert spec.composite_maximum == 80.0
+    assert spec.composite_percent(75.24) == composite_percent(75.24) == 94.05
 
 
 # ---------------------------------------------------------------------------- unit scores

@@ -1,6 +1,6 @@
 """Inference on ranks: confidence sets for ranks, rank-change tests, performance bands, planning.
 
-Every rank claim made here controls its error rate (family-wise, at level 1 − coverage),
+Every rank claim made here controls its error rate (family-wise, at level 1 − confidence_level),
 approximately and provided the design and its degrees of freedom are declared correctly, except the
 functions of :mod:`dgi_stats.ranks.descriptive` (rank probabilities, P-scores), which are labelled
 descriptive. Ranks are competition ranks: rank 1 = best (highest by default), ties share

@@ -28,7 +28,6 @@ __all__ = [
     "StepdownResult",
     "Studentisation",
     "adjusted_pvalues",
-    "competition_rank",
     "count_pvalue",
     "is_diagonal",
     "pair_sd",
@@ -63,13 +62,6 @@ def _grid(step: float) -> tuple[FloatArray, FloatArray]:
 
 # elements per temporary array in the Monte Carlo max computation (~32 MB of float64)
 _CHUNK = 4_000_000
-
-
-def competition_rank(theta: FloatArray) -> np.ndarray:
-    """Competition ranks, 1 = largest; ties share the best rank (10, 10, 5 -> 1, 1, 3)."""
-    order = np.sort(theta)[::-1]
-    # number of values strictly greater = position of the first occurrence in the descending order
-    return (np.searchsorted(-order, -theta, side="left") + 1).astype(np.int64)
 
 
 def is_diagonal(cov: FloatArray) -> bool:

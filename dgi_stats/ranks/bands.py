@@ -11,24 +11,29 @@ statistically grounded alternative to colouring a table by quartiles of the poin
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from dgi_stats._results import CoverageAlias, frame_repr
+from dgi_stats._results import CoverageAlias, Result, frame_repr, renamed_parameter
 from dgi_stats._rng import RNGLike
 from dgi_stats._validation import check_choice, check_probability
-from dgi_stats.ranks._core import competition_rank, pair_sd
-from dgi_stats.ranks._input import confidence_level_from, prepare
-from dgi_stats.ranks.confidence_sets import (
-    RankConfidenceSets,
-    rank_confidence_sets,
-    welch_pair_df,
+from dgi_stats.ranks._common import (
+    CovarianceLike,
+    DfLike,
+    EstimatesLike,
+    confidence_level_from,
+    prepare,
 )
+from dgi_stats.ranks._core import pair_sd
+from dgi_stats.ranks._sets import welch_pair_df
+from dgi_stats.ranks.confidence_sets import N_DRAWS, RankConfidenceSets, rank_confidence_sets
+from dgi_stats.scores.answers import competition_rank
 
 __all__ = ["PairwiseComparisons", "PerformanceBands", "pairwise_comparisons", "performance_bands"]
 
@@ -36,10 +41,10 @@ _ADJ = ("holm", "fdr_bh", "bonferroni", "none")
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class PairwiseComparisons:
+class PairwiseComparisons(Result):
     """All pairwise differences between units.
 
-    Attributes
+    Parameters
     ----------
     table : pandas.DataFrame
         One row per unordered pair, the better-estimated unit first: ``unit_a``, ``unit_b``,
@@ -49,6 +54,14 @@ class PairwiseComparisons:
     adjustment : str
         "holm" (family-wise error rate), "fdr_bh" (false discovery rate), "bonferroni" or "none".
     confidence_level : float
+        The confidence level.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> pc = pairwise_comparisons(pd.Series([2.0, 1.0], index=["A", "B"]), np.eye(2), df=np.inf)
+    >>> pc.to_frame()[["unit_a", "unit_b", "difference"]].to_numpy().tolist()
+    [['A', 'B', 1.0]]
     """
 
     table: pd.DataFrame
@@ -56,11 +69,35 @@ class PairwiseComparisons:
     confidence_level: float
 
     def to_frame(self) -> pd.DataFrame:
-        """The table of pairs."""
+        """The table of pairs.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return self.table.copy()
 
     def matrix(self, column: str = "pvalue_adjusted") -> pd.DataFrame:
-        """A symmetric unit x unit matrix of one column (for a heat map)."""
+        """A symmetric unit x unit matrix of one column (for a heat map).
+
+        Parameters
+        ----------
+        column : str
+            A column of :attr:`table`; differences, statistics and interval ends change sign
+            below the diagonal. default: "pvalue_adjusted".
+
+        Returns
+        -------
+        pandas.DataFrame
+            Units x units, NaN on the diagonal.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> pc = pairwise_comparisons(pd.Series([2.0, 1.0], index=["A", "B"]), np.eye(2), df=np.inf)
+        >>> pc.matrix("difference").loc["B", "A"]
+        np.float64(-1.0)
+        """
         t = self.table
         units = pd.unique(pd.concat([t.unit_a, t.unit_b]).to_numpy())
         m = pd.DataFrame(np.nan, index=units, columns=units)
@@ -79,14 +116,14 @@ class PairwiseComparisons:
 
 
 def pairwise_comparisons(
-    estimates: Any,
-    cov: Any = None,
+    estimates: EstimatesLike,
+    cov: CovarianceLike | None = None,
     *,
     adjustment: str = "holm",
     confidence_level: float = 0.95,
     lower_is_better: bool = False,
     measure: str = "total",
-    df: Any = None,
+    df: DfLike | None = None,
 ) -> PairwiseComparisons:
     r"""Differences between all pairs of units, with multiplicity-adjusted p-values.
 
@@ -174,29 +211,44 @@ def pairwise_comparisons(
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class PerformanceBands(CoverageAlias):
+class PerformanceBands(Result, CoverageAlias):
     """Bands of units ordered with joint confidence ``confidence_level``; no order is claimed within a band.
 
-    Attributes
+    Parameters
     ----------
     units : pandas.Index
+        The units, in input order.
     band : pandas.Series
         Band of each unit (1 = top band).
     bands : tuple of tuple
         The units of each band, best band first, units by rank inside a band.
     confidence_level : float
+        The confidence level.
     rank_sets : RankConfidenceSets
         The simultaneous rank sets the bands were read from.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> pb = performance_bands(pd.Series([9.0, 5.0, 1.0], index=list("abc")), np.eye(3) / 100,
+    ...                        df=np.inf, n_draws=2000, rng=1)
+    >>> pb.band.tolist(), pb.summary().title
+    ([1, 2, 3], 'PerformanceBands')
     """
 
     units: pd.Index
     band: pd.Series
-    bands: tuple[tuple[Any, ...], ...]
+    bands: tuple[tuple[Hashable, ...], ...]
     confidence_level: float
     rank_sets: RankConfidenceSets
 
     def to_frame(self) -> pd.DataFrame:
-        """Per unit: estimate, rank, rank-set bounds and band (sorted by rank)."""
+        """Per unit: estimate, rank, rank-set bounds and band (sorted by rank).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         out = self.rank_sets.to_frame()[["estimate", "std_error", "rank", "lower", "upper"]]
         out["band"] = self.band
         return out
@@ -207,17 +259,18 @@ class PerformanceBands(CoverageAlias):
 
 
 def performance_bands(
-    estimates: Any,
-    cov: Any = None,
+    estimates: EstimatesLike,
+    cov: CovarianceLike | None = None,
     *,
     confidence_level: float = 0.95,
     coverage: float | None = None,
     method: str = "auto",
-    n_resamples: int = 100_000,
+    n_draws: int = N_DRAWS,
     lower_is_better: bool = False,
     measure: str = "total",
-    df: Any = None,
+    df: DfLike | None = None,
     rng: RNGLike = None,
+    **renamed: object,
 ) -> PerformanceBands:
     """Split units into bands that the data order, with joint confidence ``confidence_level``.
 
@@ -245,8 +298,8 @@ def performance_bands(
     method : str
         Method of the rank sets: "auto" (Monte Carlo), "monte-carlo", "holm" (deterministic,
         wider) or "bonferroni". default: "auto".
-    n_resamples : int
-        default: 100_000.
+    n_draws : int
+        Monte Carlo draws of the rank sets. default: 100_000.
     lower_is_better : bool
         default: False.
     measure : str
@@ -255,6 +308,8 @@ def performance_bands(
         As in :func:`~dgi_stats.ranks.rank_confidence_sets`. default: None (from the Scores).
     rng : int, Generator or None
         default: None.
+    **renamed
+        ``n_resamples``: deprecated name of ``n_draws`` (a DGIDeprecationWarning).
 
     Returns
     -------
@@ -264,7 +319,7 @@ def performance_bands(
     --------
     >>> import numpy as np, pandas as pd
     >>> est = pd.Series([80.0, 79.5, 70.0, 69.0, 60.0], index=list("abcde"))
-    >>> pb = performance_bands(est, np.diag([0.09] * 5), df=np.inf, n_resamples=20_000,
+    >>> pb = performance_bands(est, np.diag([0.09] * 5), df=np.inf, n_draws=20_000,
     ...                        rng=20240101)
     >>> pb.bands
     (('a', 'b'), ('c', 'd'), ('e',))
@@ -274,23 +329,27 @@ def performance_bands(
         confidence_level_from(confidence_level, coverage, func), name="confidence_level", func=func
     )
     check_choice(method, ("auto", "monte-carlo", "holm", "bonferroni"), name="method", func=func)
+    n_draws = cast(
+        int, renamed_parameter(renamed, "n_resamples", "n_draws", n_draws, func=func, default=N_DRAWS)
+    )
     rs = rank_confidence_sets(
         estimates, cov, confidence_level=level, simultaneous=True, kind="two-sided", stepdown=True,
-        n_resamples=n_resamples, method=method, lower_is_better=lower_is_better, measure=measure,
+        n_draws=n_draws, method=method, lower_is_better=lower_is_better, measure=measure,
         df=df, rng=rng,
     )
     lower = rs.lower.to_numpy()
     upper = rs.upper.to_numpy()
     p = lower.size
-    theta = -rs.estimate.to_numpy() if lower_is_better else rs.estimate.to_numpy()
-    order = np.lexsort((np.arange(p), competition_rank(theta)))
+    order = np.lexsort(
+        (np.arange(p), competition_rank(rs.estimate.to_numpy(dtype=float), ascending=lower_is_better))
+    )
     cuts = []
     for m in range(1, p):
         top = upper <= m
         if top.sum() == m and (lower[~top] >= m + 1).all():
             cuts.append(m)
     band = np.empty(p, dtype=np.int64)
-    groups: list[tuple[Any, ...]] = []
+    groups: list[tuple[Hashable, ...]] = []
     start = 0
     for k, end in enumerate([*cuts, p], start=1):
         members = order[start:end]

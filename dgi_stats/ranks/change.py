@@ -17,8 +17,9 @@ treated as independent samples (separate cross-sections); the Bonferroni variant
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
@@ -26,17 +27,30 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from dgi_stats._draws import gaussian_draws
-from dgi_stats._results import CoverageAlias, Summary, frame_repr
+from dgi_stats._results import (
+    CoverageAlias,
+    RenamedAttribute,
+    Result,
+    Summary,
+    frame_repr,
+    renamed_parameter,
+)
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import BoolArray, FloatArray
 from dgi_stats._validation import check_choice, check_positive_int, check_probability
 from dgi_stats.exceptions import DGIError
+from dgi_stats.ranks._common import (
+    CovarianceLike,
+    DfLike,
+    RankInput,
+    confidence_level_from,
+    prepare,
+)
 from dgi_stats.ranks._core import (
     ExactMaxLaw,
     MaxLaw,
     MonteCarloMaxLaw,
     adjusted_pvalues,
-    competition_rank,
     count_pvalue,
     is_diagonal,
     pair_sd,
@@ -44,26 +58,27 @@ from dgi_stats.ranks._core import (
     std_errors,
     stepdown,
 )
-from dgi_stats.ranks._input import confidence_level_from, prepare
-from dgi_stats.ranks.confidence_sets import (
-    family_masks,
-    rank_bounds,
-    studentisation,
-    unit_major,
-)
+from dgi_stats.ranks._sets import family_masks, rank_bounds, studentisation, unit_major
+from dgi_stats.scores.answers import competition_rank
 from dgi_stats.scores.pivot import Scores
 from dgi_stats.units import match_unit
 
 __all__ = ["RankChangeTest", "rank_change_test"]
 
 _METHODS = ("auto", "exact", "monte-carlo", "bonferroni")
+_N_DRAWS = 100_000
+
+#: One year of :func:`rank_change_test`: a Scores, or ``(estimates, cov)`` / ``(estimates, cov, df)``.
+YearLike: TypeAlias = (
+    Scores | tuple[pd.Series, CovarianceLike] | tuple[pd.Series, CovarianceLike, DfLike | None]
+)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class RankChangeTest(CoverageAlias):
+class RankChangeTest(Result, CoverageAlias):
     """Result of :func:`rank_change_test`: rank and score changes with their bounds.
 
-    Attributes
+    Parameters
     ----------
     table : pandas.DataFrame
         One row per tested unit; the columns are also available as attributes:
@@ -84,16 +99,29 @@ class RankChangeTest(CoverageAlias):
     unit : str or None
         The unit named in advance, or None (all units, simultaneous).
     confidence_level : float
+        The confidence level.
     method : str
+        The method used.
     excluded_units : tuple
         Units present in only one year (not ranked; ranks are within the common units).
     critical_values : tuple of float
         Critical values of the stepdown deciding a rise (improvement family, or joint family).
-    n_resamples : int
+    n_draws : int
+        Monte Carlo draws (0 when none were used); ``n_resamples`` is its deprecated name.
     rng_state : dict or None
+        Bit-generator state before the draws (reproduces the result).
     critical_law : str
         How the critical values treat the estimated covariances ("normal (...)" or
         "studentised: ...", as in :class:`~dgi_stats.ranks.RankConfidenceSets`).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> y1 = pd.Series([70.0, 72.0, 74.0], index=["A", "B", "C"])
+    >>> y2 = pd.Series([79.0, 72.0, 74.0], index=["A", "B", "C"])
+    >>> res = rank_change_test((y1, np.eye(3) / 4, np.inf), (y2, np.eye(3) / 4, np.inf), unit="A")
+    >>> res.to_frame()[["rank_before", "rank_after"]].to_numpy().tolist(), res.n_draws
+    ([[3, 1]], 0)
     """
 
     table: pd.DataFrame
@@ -101,11 +129,12 @@ class RankChangeTest(CoverageAlias):
     unit: str | None
     confidence_level: float
     method: str
-    excluded_units: tuple[Any, ...]
+    excluded_units: tuple[Hashable, ...]
     critical_values: tuple[float, ...]
-    n_resamples: int
-    rng_state: dict[str, Any] | None
+    n_draws: int
+    rng_state: dict[str, object] | None
     critical_law: str = ""
+    n_resamples = RenamedAttribute("n_draws")
 
     def _col(self, name: str) -> pd.Series:
         return self.table[name]
@@ -163,7 +192,12 @@ class RankChangeTest(CoverageAlias):
         return self._col("score_change_pvalue")
 
     def to_frame(self) -> pd.DataFrame:
-        """The table (one row per tested unit)."""
+        """The table (one row per tested unit).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return self.table.copy()
 
     def __repr__(self) -> str:
@@ -176,7 +210,12 @@ class RankChangeTest(CoverageAlias):
         )
 
     def summary(self) -> Summary:
-        """The three-line report of methods spec §5.4 for each tested unit."""
+        """The three-line report of methods spec §5.4 for each tested unit.
+
+        Returns
+        -------
+        Summary
+        """
         lv = f"{self.confidence_level:.0%}"
         notes = []
         for u, r in self.table.iterrows():
@@ -210,8 +249,13 @@ class RankChangeTest(CoverageAlias):
 
 
 # --------------------------------------------------------------------------------------- inputs
-def _year_scores(x: Any, *, name: str, measure: str) -> Scores:
-    """One year as a one-measure Scores: a Scores, or an ``(estimates, cov, df)`` tuple."""
+def _year(x: YearLike, *, name: str, measure: str) -> tuple[Scores, RankInput | None]:
+    """One year as a one-measure Scores, with its rank input when it was validated here.
+
+    An ``(estimates, cov, df)`` tuple is validated once, by
+    :func:`~dgi_stats.ranks._common.prepare`, and carried as a Scores built from the validated
+    arrays; a Scores is validated after the units of both years are matched.
+    """
     func = "rank_change_test"
     if isinstance(x, Scores):
         if measure not in x.measures:
@@ -220,14 +264,18 @@ def _year_scores(x: Any, *, name: str, measure: str) -> Scores:
                 f"{list(x.measures)}. Got {measure!r} instead."
             )
             raise DGIError(msg)
-        return x[measure]
+        return x[measure], None
     if isinstance(x, tuple) and len(x) in (2, 3):
         df = x[2] if len(x) == 3 else None
         data = prepare(x[0], x[1], func=func, df=df)
-        est = pd.Series(data.theta, index=data.units, name=measure)
-        return Scores.from_estimates(
-            est, cov=data.cov, df=pd.Series(data.df, index=data.units), method="given"
+        idx = pd.MultiIndex.from_product([data.units, [measure]], names=["unit", "measure"])
+        scores = Scores(
+            pd.DataFrame({measure: data.theta}, index=data.units),
+            pd.DataFrame(data.cov, index=idx, columns=idx),
+            df=pd.Series(data.df, index=data.units),
+            method="given",
         )
+        return scores, data
     msg = (
         f"The {name!r} parameter of {func} must be a Scores or an (estimates, cov, df) tuple. "
         f"Got {type(x).__name__} instead."
@@ -236,12 +284,17 @@ def _year_scores(x: Any, *, name: str, measure: str) -> Scores:
 
 
 def _common(
-    before: Scores, after: Scores, *, missing_units: str = "error"
-) -> tuple[Scores, Scores, tuple[Any, ...]]:
+    before: tuple[Scores, RankInput | None],
+    after: tuple[Scores, RankInput | None],
+    *,
+    measure: str,
+    missing_units: str = "error",
+) -> tuple[Scores, Scores, RankInput, RankInput, tuple[Any, ...]]:
     """The units of both years; units of one year only raise (``"error"``) or are set aside."""
-    units = before.units.intersection(after.units, sort=False)
-    only_before = before.units.difference(units).tolist()
-    only_after = after.units.difference(units).tolist()
+    (before_s, a), (after_s, b) = before, after
+    units = before_s.units.intersection(after_s.units, sort=False)
+    only_before = before_s.units.difference(units).tolist()
+    only_after = after_s.units.difference(units).tolist()
     excluded = tuple(only_before + only_after)
     if excluded and missing_units == "error":
         parts = []
@@ -259,7 +312,15 @@ def _common(
     if len(units) < 2:
         msg = "rank_change_test: the two years share fewer than 2 units; nothing to rank."
         raise DGIError(msg)
-    return before.select(units=list(units)), after.select(units=list(units)), excluded
+    keep = list(units)
+    sel_before, sel_after = before_s.select(units=keep), after_s.select(units=keep)
+
+    def rank_input(year: Scores, given: RankInput | None) -> RankInput:
+        if given is None:
+            return prepare(year, None, func="rank_change_test", measure=measure)
+        return given.subset(given.units.get_indexer(units))
+
+    return sel_before, sel_after, rank_input(sel_before, a), rank_input(sel_after, b), excluded
 
 
 # -------------------------------------------------------------------------------------- helpers
@@ -397,18 +458,19 @@ def _all_units(
 
 # ------------------------------------------------------------------------------------ public API
 def rank_change_test(
-    before: Any,
-    after: Any,
+    before: YearLike,
+    after: YearLike,
     unit: str | None = None,
     *,
     confidence_level: float = 0.95,
     coverage: float | None = None,
     method: str = "auto",
     measure: str = "total",
-    n_resamples: int = 100_000,
+    n_draws: int = _N_DRAWS,
     lower_is_better: bool = False,
     missing_units: str = "error",
     rng: RNGLike = None,
+    **renamed: object,
 ) -> RankChangeTest:
     r"""Test whether units' ranks changed between two years, with the rate of false claims controlled.
 
@@ -433,8 +495,8 @@ def rank_change_test(
         when possible, else Monte Carlo. default: "auto".
     measure : str
         Measure of Scores inputs. default: "total".
-    n_resamples : int
-        Monte Carlo draws. default: 100_000.
+    n_draws : int
+        Monte Carlo draws (at least 100). default: 100_000.
     lower_is_better : bool
         default: False.
     missing_units : {"error", "drop"}
@@ -445,6 +507,8 @@ def rank_change_test(
         ``excluded_units`` and in ``summary()``. default: "error".
     rng : int, Generator or None
         default: None.
+    **renamed
+        ``n_resamples``: deprecated name of ``n_draws`` (a DGIDeprecationWarning).
 
     Returns
     -------
@@ -500,15 +564,17 @@ def rank_change_test(
     level = confidence_level_from(confidence_level, coverage, func)
     alpha = 1.0 - check_probability(level, name="confidence_level", func=func)
     check_choice(method, _METHODS, name="method", func=func)
-    n_resamples = check_positive_int(n_resamples, name="n_resamples", func=func, minimum=100)
-    check_choice(missing_units, ("error", "drop"), name="missing_units", func=func)
-    before_s, after_s, excluded = _common(
-        _year_scores(before, name="before", measure=measure),
-        _year_scores(after, name="after", measure=measure),
-        missing_units=missing_units,
+    n_draws = check_positive_int(
+        cast(int, renamed_parameter(renamed, "n_resamples", "n_draws", n_draws, func=func,
+                                    default=_N_DRAWS)),
+        name="n_draws", func=func, minimum=100,
     )
-    a = prepare(before_s, None, func=func, measure=measure)
-    b = prepare(after_s, None, func=func, measure=measure)
+    check_choice(missing_units, ("error", "drop"), name="missing_units", func=func)
+    before_s, after_s, a, b, excluded = _common(
+        _year(before, name="before", measure=measure),
+        _year(after, name="after", measure=measure),
+        measure=measure, missing_units=missing_units,
+    )
     units = a.units
     p = len(units)
     sign = -1.0 if lower_is_better else 1.0
@@ -532,10 +598,10 @@ def rank_change_test(
         needs_mc = meth == "monte-carlo" or (meth == "bonferroni" and not exact_ok)
         gen = as_generator(rng) if needs_mc else None
         state = generator_state(gen) if gen is not None else None
-        res = _single_unit(j, t, covs, sds, alpha, meth, n_resamples, gen, dfs)
+        res = _single_unit(j, t, covs, sds, alpha, meth, n_draws, gen, dfs)
         idx = pd.Index([units[j]])
         pos = np.array([j])
-        n_used = n_resamples if needs_mc else 0
+        n_used = n_draws if needs_mc else 0
     else:
         meth = "monte-carlo" if method in ("auto", "exact") else method
         if method == "exact":
@@ -544,10 +610,10 @@ def rank_change_test(
             raise DGIError(msg)
         gen = as_generator(rng)
         state = generator_state(gen)
-        res = _all_units(t, covs, sds, alpha, meth, n_resamples, gen, dfs)
+        res = _all_units(t, covs, sds, alpha, meth, n_draws, gen, dfs)
         idx = pd.Index(units)
         pos = np.arange(p)
-        n_used = n_resamples
+        n_used = n_draws
     crit = tuple(float(c) for c in res.pop("crit"))
     r1 = competition_rank(th[0])[pos]
     r2 = competition_rank(th[1])[pos]
@@ -592,6 +658,6 @@ def rank_change_test(
     return RankChangeTest(
         table=table, units=pd.Index(units), unit=None if unit is None else str(idx[0]),
         confidence_level=1.0 - alpha, method=meth, excluded_units=excluded, critical_values=crit,
-        n_resamples=n_used, rng_state=state,
+        n_draws=n_used, rng_state=state,
         critical_law=a.critical_law() if a.studentised or not b.studentised else b.critical_law(),
     )

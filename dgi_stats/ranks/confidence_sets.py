@@ -13,32 +13,45 @@ share the best rank (scores 10, 10, 5 → ranks 1, 1, 3).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from dgi_stats._draws import chi_scales, gaussian_draws
-from dgi_stats._results import CoverageAlias, Summary, frame_repr
+from dgi_stats._results import (
+    CoverageAlias,
+    RenamedAttribute,
+    Result,
+    Summary,
+    frame_repr,
+    renamed_parameter,
+)
 from dgi_stats._rng import RNGLike, as_generator, generator_state
-from dgi_stats._typing import BoolArray, FloatArray
 from dgi_stats._validation import check_choice, check_positive_int, check_probability
 from dgi_stats.exceptions import DGIError
-from dgi_stats.ranks._core import (
-    ExactMaxLaw,
-    MaxLaw,
-    MonteCarloMaxLaw,
-    Studentisation,
-    competition_rank,
-    is_diagonal,
-    pair_sd,
-    pair_t,
-    std_errors,
-    stepdown,
+from dgi_stats.ranks._common import (
+    CovarianceLike,
+    DfLike,
+    EstimatesLike,
+    FactorsLike,
+    RankInput,
+    confidence_level_from,
+    prepare,
 )
-from dgi_stats.ranks._input import LARGE_DF, RankInput, confidence_level_from, prepare
-from dgi_stats.scores.pivot import satterthwaite_df
+from dgi_stats.ranks._core import is_diagonal
+from dgi_stats.ranks._sets import (
+    RawSets,
+    family_masks,
+    kww_bounds,
+    pair_pvalues,
+    rank_bounds,
+    raw_rank_sets,
+    resolve_method,
+    studentisation,
+    unit_major,
+    welch_pair_df,
+)
+from dgi_stats.scores.answers import competition_rank
 
 __all__ = [
     "RankConfidenceSets",
@@ -50,16 +63,19 @@ __all__ = [
 ]
 
 Kind = Literal["two-sided", "lower", "upper"]
+# the helpers' home until 0.2 moved the computation to ranks._sets: still importable from here
+_MOVED_HELPERS = (family_masks, pair_pvalues, rank_bounds, studentisation, unit_major, welch_pair_df)
+#: Default number of Monte Carlo draws of the rank functions.
+N_DRAWS = 100_000
 _KINDS = ("two-sided", "lower", "upper")
-_METHODS = ("auto", "exact", "monte-carlo", "holm", "bonferroni", "tukey", "kww", "kww-bonferroni")
 
 
 # ------------------------------------------------------------------------------------ results
 @dataclass(frozen=True, slots=True, repr=False)
-class RankConfidenceSets(CoverageAlias):
+class RankConfidenceSets(Result, CoverageAlias):
     """Confidence sets for ranks: ``[lower, upper]`` per unit.
 
-    Attributes
+    Parameters
     ----------
     units : pandas.Index
         The units, in input order.
@@ -85,8 +101,8 @@ class RankConfidenceSets(CoverageAlias):
     margin : pandas.Series
         Per unit, the smallest |T − c| over the pairs involving the unit and all steps. Below ~0.02
         a bound may flip with Monte Carlo noise.
-    n_resamples : int
-        Monte Carlo draws (0 when no simulation was used).
+    n_draws : int
+        Monte Carlo draws (0 when no simulation was used); ``n_resamples`` is its deprecated name.
     rng_state : dict or None
         Bit-generator state before the draws (reproduces the result).
     lower_is_better : bool
@@ -97,6 +113,13 @@ class RankConfidenceSets(CoverageAlias):
         How the critical values treat the estimated covariance: "normal (...)" when every df is
         > 100 or the covariance is declared known, otherwise "studentised: ..." (the law of the
         max statistic includes the sampling error of the variance estimates).
+
+    Examples
+    --------
+    >>> cs = rank_confidence_sets(pd.Series([0.0, 1.0, 5.0]), np.eye(3) / 10, df=np.inf,
+    ...                           method="holm")
+    >>> cs.to_frame()[["rank", "lower", "upper"]].to_numpy().tolist()
+    [[1, 1, 1], [2, 2, 3], [3, 2, 3]]
     """
 
     units: pd.Index
@@ -112,14 +135,20 @@ class RankConfidenceSets(CoverageAlias):
     method: str
     critical_values: pd.DataFrame
     margin: pd.Series
-    n_resamples: int
-    rng_state: dict[str, Any] | None
+    n_draws: int
+    rng_state: dict[str, object] | None
     lower_is_better: bool = False
     df: pd.Series | None = None
     critical_law: str = ""
+    n_resamples = RenamedAttribute("n_draws")
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per unit: estimate, std_error, rank, lower, upper, margin (sorted by rank)."""
+        """One row per unit: estimate, std_error, rank, lower, upper, margin (sorted by rank).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         out = pd.DataFrame(
             {
                 "estimate": self.estimate,
@@ -136,7 +165,7 @@ class RankConfidenceSets(CoverageAlias):
     def _describe(self) -> str:
         scope = "simultaneous" if self.simultaneous else "marginal"
         step = "stepwise" if self.stepdown else "single-step"
-        draws = f", n_resamples={self.n_resamples}" if self.n_resamples else ""
+        draws = f", n_draws={self.n_draws}" if self.n_draws else ""
         law = f"; critical values: {self.critical_law}" if self.critical_law else ""
         return (
             f"{scope} {self.kind} {step}, confidence_level={self.confidence_level:g}, "
@@ -151,7 +180,12 @@ class RankConfidenceSets(CoverageAlias):
         )
 
     def summary(self) -> Summary:
-        """A printable table with the guarantee spelled out."""
+        """A printable table with the guarantee spelled out.
+
+        Returns
+        -------
+        Summary
+        """
         p = len(self.units)
         cond = (
             " (approximately, if the survey design is declared correctly; see the methodology "
@@ -177,249 +211,12 @@ class RankConfidenceSets(CoverageAlias):
             self._describe(),
         ]
         small = self.margin[self.margin < 0.02]
-        if self.n_resamples and len(small):
+        if self.n_draws and len(small):
             notes.append(
                 f"Bounds of {list(small.index)} sit within 0.02 of a critical value and may change "
-                "with the seed or n_resamples."
+                "with the seed or n_draws."
             )
         return Summary("Confidence sets for ranks", self.to_frame(), tuple(notes))
-
-
-# ----------------------------------------------------------------------------------- internals
-def family_masks(p: int, units_j: np.ndarray, kind: str) -> BoolArray:
-    """Ordered-pair family of methods spec §1.2 step 1 for the units ``units_j``."""
-    mask = np.zeros((p, p), dtype=bool)
-    if kind in ("two-sided", "lower"):
-        mask[:, units_j] = True  # (k, j): "k better than j"
-    if kind in ("two-sided", "upper"):
-        mask[units_j, :] = True  # (j, k): "j better than k"
-    np.fill_diagonal(mask, False)
-    return mask
-
-
-def unit_major(draws: FloatArray) -> FloatArray:
-    """Draws as a C-contiguous (p, n) float32 array, the layout of the Monte Carlo max computation.
-
-    Single precision halves the memory traffic; its rounding (~1e-7 relative) is far below the
-    Monte Carlo error of a critical value (~1e-3).
-    """
-    return np.ascontiguousarray(draws.T, dtype=np.float32)
-
-
-def pair_pvalues(t: FloatArray, ia: np.ndarray, ib: np.ndarray, pair_df: FloatArray | None) -> FloatArray:
-    """One-sided p-values of the pairs: 1 − Φ(T) (known covariance) or 1 − F_t(T; ν_ab)."""
-    tv = t[ia, ib]
-    if pair_df is None:
-        return np.asarray(stats.norm.sf(tv), dtype=float)
-    nu = pair_df[ia, ib]
-    return np.asarray(np.where(np.isinf(nu), stats.norm.sf(tv), stats.t.sf(tv, np.where(np.isinf(nu), 1.0, nu))), dtype=float)
-
-
-def welch_pair_df(cov: FloatArray, df: FloatArray) -> FloatArray:
-    """Welch–Satterthwaite df of each pairwise difference (independent variance estimates).
-
-    ``ν_ab = (Σ_aa + Σ_bb)² / (Σ_aa²/ν_a + Σ_bb²/ν_b)`` (:func:`~dgi_stats.scores.satterthwaite_df`
-    over all pairs); infinite when both are known.
-    """
-    v = np.diag(cov)
-    return satterthwaite_df(v[:, None], df[:, None], v[None, :], df[None, :])
-
-
-def _holm_reject(
-    t: FloatArray, mask: BoolArray, alpha: float, bonferroni: bool, pair_df: FloatArray | None = None
-) -> BoolArray:
-    """Holm (or Bonferroni) over the one-sided pair p-values of the family (t with Welch df)."""
-    ia, ib = np.nonzero(mask)
-    pv = pair_pvalues(t, ia, ib, pair_df)
-    m = pv.size
-    rej = np.zeros_like(mask)
-    if m == 0:
-        return rej
-    if bonferroni:
-        ok = pv <= alpha / m
-    else:
-        order = np.argsort(pv, kind="stable")
-        thresh = alpha / (m - np.arange(m))
-        passed = pv[order] <= thresh
-        n_rej = m if passed.all() else int(np.argmin(passed))
-        ok = np.zeros(m, dtype=bool)
-        ok[order[:n_rej]] = True
-    rej[ia[ok], ib[ok]] = True
-    return rej
-
-
-def rank_bounds(
-    rejected: BoolArray, p: int, j: np.ndarray, kind: str = "two-sided"
-) -> tuple[np.ndarray, np.ndarray]:
-    """Count the claims (spec §1.2 step 4); "lower" sets report U = p, "upper" sets L = 1."""
-    lower = 1 + rejected[:, j].sum(axis=0)
-    upper = p - rejected[j, :].sum(axis=1)
-    if kind == "lower":
-        upper = np.full_like(upper, p)
-    elif kind == "upper":
-        lower = np.ones_like(lower)
-    return lower.astype(np.int64), upper.astype(np.int64)
-
-
-@dataclass(frozen=True, slots=True)
-class _RawSets:
-    lower: np.ndarray
-    upper: np.ndarray
-    crit: list[tuple[float, ...]]
-    margin: FloatArray
-    method: str
-    n_resamples: int
-    stepdown: bool
-
-
-def resolve_method(
-    method: str, *, simultaneous: bool, diagonal: bool, func: str, studentised: bool = False
-) -> str:
-    """Map "auto" to a concrete method and reject impossible combinations."""
-    check_choice(method, _METHODS, name="method", func=func)
-    if method == "auto":
-        return "exact" if (diagonal and not simultaneous and not studentised) else "monte-carlo"
-    if studentised and method in ("exact", "tukey"):
-        msg = (
-            f"The 'method' parameter of {func}: {method!r} assumes a covariance known without "
-            f"error, but some unit has df <= {LARGE_DF:g}. Use method='monte-carlo' (studentised "
-            "critical values), 'holm' or 'kww' (t-based), or declare df=numpy.inf."
-        )
-        raise DGIError(msg)
-    if method == "exact" and (simultaneous or not diagonal):
-        msg = (
-            f"The 'method' parameter of {func}: 'exact' (quadrature) needs marginal sets "
-            "(simultaneous=False) and a diagonal covariance (independent units). Use "
-            "method='monte-carlo' or 'holm' instead."
-        )
-        raise DGIError(msg)
-    return method
-
-
-def raw_rank_sets(
-    theta: FloatArray,
-    cov: FloatArray,
-    *,
-    alpha: float,
-    simultaneous: bool,
-    kind: str,
-    stepwise: bool,
-    method: str,
-    n_resamples: int,
-    gen: np.random.Generator | None,
-    draws: FloatArray | None = None,
-    df: FloatArray | None = None,
-) -> _RawSets:
-    """Rank confidence sets on arrays (θ oriented so that larger is better); method already resolved.
-
-    ``df`` (per unit; None or all > 100 = known covariance) switches the critical values to the
-    studentised law (Monte Carlo), t p-values with Welch df (Holm/Bonferroni) or t quantiles (KWW).
-    """
-    p = theta.size
-    studentised = df is not None and bool((df <= LARGE_DF).any())
-    dfs = df if studentised else None
-    sd = pair_sd(cov)
-    t = pair_t(theta, sd)
-    se = std_errors(cov)
-    diagonal = is_diagonal(cov)
-    all_units = np.arange(p)
-    if method in ("kww", "kww-bonferroni"):
-        lo, hi = kww_bounds(theta, se, alpha, bonferroni=method == "kww-bonferroni", df=dfs)
-        return _RawSets(lo, hi, [], np.full(p, np.nan), method, 0, False)
-    if method in ("holm", "bonferroni"):
-        bonf = method == "bonferroni"
-        pdf = None if dfs is None else welch_pair_df(cov, dfs)
-        if simultaneous:
-            rej = _holm_reject(t, family_masks(p, all_units, kind), alpha, bonf, pdf)
-            lo, hi = rank_bounds(rej, p, all_units, kind)
-        else:
-            lo, hi = np.empty(p, np.int64), np.empty(p, np.int64)
-            for j in range(p):
-                rej = _holm_reject(t, family_masks(p, np.array([j]), kind), alpha, bonf, pdf)
-                lo[j], hi[j] = (x[0] for x in rank_bounds(rej, p, np.array([j]), kind))
-        return _RawSets(lo, hi, [], np.full(p, np.nan), method, 0, not bonf)
-    if method == "tukey":
-        if not simultaneous or kind != "two-sided" or not diagonal or not np.allclose(se, se[0]):
-            msg = (
-                "method='tukey' gives the studentised-range critical value, exact only for a "
-                "simultaneous two-sided set with a diagonal covariance and equal standard errors; "
-                "use method='monte-carlo' (the same procedure for any covariance)."
-            )
-            raise DGIError(msg)
-        c = float(stats.studentized_range.ppf(1.0 - alpha, p, np.inf) / np.sqrt(2.0))
-        mask = family_masks(p, all_units, kind)
-        rej = mask & (t > c)
-        lo, hi = rank_bounds(rej, p, all_units, kind)
-        dist = np.where(mask, np.abs(t - c), np.inf)
-        margin = np.minimum(dist.min(axis=0), dist.min(axis=1))
-        return _RawSets(lo, hi, [(c,)], margin, "tukey", 0, False)
-    law: MaxLaw
-    n_used = 0
-    if method == "monte-carlo":
-        if draws is None:
-            assert gen is not None
-            draws = gaussian_draws(cov, n_resamples, gen)
-        n_used = draws.shape[0]
-        stud = None
-        if dfs is not None:
-            assert gen is not None
-            stud = studentisation(cov, dfs, n_used, gen)
-        law = MonteCarloMaxLaw(
-            [unit_major(draws)], [sd], [se if diagonal else None], [stud] if stud else []
-        )
-    if simultaneous:
-        fam = family_masks(p, all_units, kind)
-        res = stepdown([t], [fam], law, alpha, stepwise=stepwise)
-        lo, hi = rank_bounds(res.rejected[0], p, all_units, kind)
-        return _RawSets(lo, hi, [res.critical_values], res.margin, method, n_used, stepwise)
-    lo, hi = np.empty(p, np.int64), np.empty(p, np.int64)
-    margin = np.full(p, np.inf)
-    crit: list[tuple[float, ...]] = []
-    for j in range(p):
-        jj = np.array([j])
-        if method == "exact":
-            law = ExactMaxLaw([se], j)
-        res = stepdown([t], [family_masks(p, jj, kind)], law, alpha, stepwise=stepwise)
-        lo[j], hi[j] = (x[0] for x in rank_bounds(res.rejected[0], p, jj, kind))
-        margin[j] = res.margin[j]
-        crit.append(res.critical_values)
-    return _RawSets(lo, hi, crit, margin, method, n_used, stepwise)
-
-
-def studentisation(
-    cov: FloatArray, df: FloatArray, n: int, gen: np.random.Generator
-) -> Studentisation:
-    """Per-unit variance perturbations ``sqrt(χ²_ν/ν)`` for ``n`` draws (unit-major float32)."""
-    return Studentisation(unit_major(chi_scales(df, n, gen)), cov)
-
-
-def kww_bounds(
-    theta: FloatArray,
-    se: FloatArray,
-    alpha: float,
-    *,
-    bonferroni: bool,
-    decimals: int | None = None,
-    df: FloatArray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Klein–Wright–Wieczorek joint rank region from simultaneous intervals (larger = better).
-
-    With ``df`` the per-unit quantiles are Student t with the unit's df (exact for a normal
-    estimate with an independent scaled chi-square variance estimate).
-    """
-    p = theta.size
-    tail = alpha / (2.0 * p) if bonferroni else (1.0 - (1.0 - alpha) ** (1.0 / p)) / 2.0
-    if df is None:
-        z = stats.norm.ppf(1.0 - tail)
-    else:
-        z = np.where(np.isinf(df), stats.norm.ppf(1.0 - tail), stats.t.ppf(1.0 - tail, np.where(np.isinf(df), 1.0, df)))
-    lo, hi = theta - z * se, theta + z * se
-    if decimals is not None:
-        lo, hi = np.round(lo, decimals), np.round(hi, decimals)
-    off = ~np.eye(p, dtype=bool)
-    above = (lo[None, :] >= hi[:, None]) & off  # [k, j]: j's interval entirely above k's
-    below = (hi[None, :] <= lo[:, None]) & off
-    return (1 + above.sum(axis=1)).astype(np.int64), (p - below.sum(axis=1)).astype(np.int64)
 
 
 def _crit_frame(units: pd.Index, crit: list[tuple[float, ...]], simultaneous: bool) -> pd.DataFrame:
@@ -435,15 +232,46 @@ def _crit_frame(units: pd.Index, crit: list[tuple[float, ...]], simultaneous: bo
 
 def build_result(
     data: RankInput,
-    raw: _RawSets,
+    raw: RawSets,
     *,
     confidence_level: float,
     simultaneous: bool,
     kind: str,
-    rng_state: dict[str, Any] | None,
+    rng_state: dict[str, object] | None,
     lower_is_better: bool,
 ) -> RankConfidenceSets:
-    """Wrap raw bounds in a :class:`RankConfidenceSets`."""
+    """Wrap raw bounds in a :class:`RankConfidenceSets`.
+
+    Parameters
+    ----------
+    data : RankInput
+        The validated inputs.
+    raw : RawSets
+        The bounds (:func:`~dgi_stats.ranks._sets.raw_rank_sets`).
+    confidence_level : float
+        The level.
+    simultaneous : bool
+        Joint or marginal sets.
+    kind : str
+        "two-sided", "lower" or "upper".
+    rng_state : dict or None
+        Bit-generator state before the draws.
+    lower_is_better : bool
+        Rank 1 = smallest estimate.
+
+    Returns
+    -------
+    RankConfidenceSets
+
+    Examples
+    --------
+    >>> from dgi_stats.ranks._common import prepare
+    >>> data = prepare(pd.Series([1.0, 5.0]), np.eye(2) / 10, func="f", df=np.inf)
+    >>> raw = RawSets(np.array([2, 1]), np.array([2, 1]), [], np.full(2, np.nan), "holm", 0, True)
+    >>> build_result(data, raw, confidence_level=0.95, simultaneous=True, kind="two-sided",
+    ...              rng_state=None, lower_is_better=False).rank.tolist()
+    [2, 1]
+    """
     u = data.units
     oriented = -data.theta if lower_is_better else data.theta
     return RankConfidenceSets(
@@ -460,7 +288,7 @@ def build_result(
         method=raw.method,
         critical_values=_crit_frame(u, raw.crit, simultaneous),
         margin=pd.Series(raw.margin, index=u, name="margin"),
-        n_resamples=raw.n_resamples,
+        n_draws=raw.n_draws,
         rng_state=rng_state,
         lower_is_better=lower_is_better,
         df=pd.Series(data.df, index=u, name="df"),
@@ -470,23 +298,24 @@ def build_result(
 
 # ------------------------------------------------------------------------------------ public API
 def rank_confidence_sets(
-    estimates: Any,
-    cov: Any = None,
+    estimates: EstimatesLike,
+    cov: CovarianceLike | None = None,
     *,
     confidence_level: float = 0.95,
     coverage: float | None = None,
     simultaneous: bool = True,
     kind: Kind = "two-sided",
     stepdown: bool = True,
-    n_resamples: int = 100_000,
+    n_draws: int = N_DRAWS,
     method: str = "auto",
     lower_is_better: bool = False,
     measure: str = "total",
-    df: Any = None,
+    df: DfLike | None = None,
     replicates: pd.DataFrame | None = None,
-    replicate_factors: Any = None,
+    replicate_factors: FactorsLike | None = None,
     replicate_mse: bool = False,
     rng: RNGLike = None,
+    **renamed: object,
 ) -> RankConfidenceSets:
     r"""Confidence sets for the ranks of units from estimates and their covariance.
 
@@ -515,8 +344,10 @@ def rank_confidence_sets(
         default: "two-sided".
     stepdown : bool
         Romano–Wolf stepwise refinement (never wider than single-step). default: True.
-    n_resamples : int
-        Monte Carlo draws for the critical values. default: 100_000.
+    n_draws : int
+        Monte Carlo draws for the critical values (at least 100). default: 100_000.
+    **renamed
+        ``n_resamples``: deprecated name of ``n_draws`` (a DGIDeprecationWarning).
     method : str
         "auto" (exact quadrature for marginal sets with a diagonal covariance, Monte Carlo
         otherwise), "exact", "monte-carlo", "holm" (deterministic, any dependence, wider),
@@ -602,7 +433,7 @@ def rank_confidence_sets(
     b        2      1      3
     a        3      2      3
     >>> sim = rank_confidence_sets(pd.Series([0.0, 1.0, 2.0]), np.eye(3) / 10, df=np.inf,
-    ...                            n_resamples=20_000, rng=20240101)
+    ...                            n_draws=20_000, rng=20240101)
     >>> sim.lower.tolist(), sim.upper.tolist()
     ([2, 1, 1], [3, 3, 2])
 
@@ -610,7 +441,7 @@ def rank_confidence_sets(
     larger than the normal one:
 
     >>> t5 = rank_confidence_sets(pd.Series([0.0, 1.0, 2.0]), np.eye(3) / 10, df=5,
-    ...                           n_resamples=20_000, rng=20240101)
+    ...                           n_draws=20_000, rng=20240101)
     >>> round(float(sim.critical_values.iloc[0, 0]), 1), round(float(t5.critical_values.iloc[0, 0]), 1)
     (2.4, 2.9)
     """
@@ -618,7 +449,10 @@ def rank_confidence_sets(
     level = confidence_level_from(confidence_level, coverage, func)
     alpha = 1.0 - check_probability(level, name="confidence_level", func=func)
     check_choice(kind, _KINDS, name="kind", func=func)
-    n_resamples = check_positive_int(n_resamples, name="n_resamples", func=func, minimum=100)
+    n_draws = check_positive_int(
+        renamed_parameter(renamed, "n_resamples", "n_draws", n_draws, func=func, default=N_DRAWS),
+        name="n_draws", func=func, minimum=100,
+    )
     data = prepare(
         estimates, cov, func=func, measure=measure, df=df, replicates=replicates,
         replicate_factors=replicate_factors, replicate_mse=replicate_mse,
@@ -632,7 +466,7 @@ def rank_confidence_sets(
     state = generator_state(gen) if gen is not None else None
     raw = raw_rank_sets(
         theta, data.cov, alpha=alpha, simultaneous=simultaneous, kind=kind, stepwise=bool(stepdown),
-        method=meth, n_resamples=n_resamples, gen=gen, df=data.df,
+        method=meth, n_draws=n_draws, gen=gen, df=data.df,
     )
     return build_result(
         data, raw, confidence_level=1.0 - alpha, simultaneous=simultaneous, kind=kind, rng_state=state,
@@ -641,8 +475,8 @@ def rank_confidence_sets(
 
 
 def kww_confidence_sets(
-    estimates: Any,
-    cov: Any = None,
+    estimates: EstimatesLike,
+    cov: CovarianceLike | None = None,
     *,
     confidence_level: float = 0.95,
     coverage: float | None = None,
@@ -650,7 +484,7 @@ def kww_confidence_sets(
     decimals: int | None = None,
     lower_is_better: bool = False,
     measure: str = "total",
-    df: Any = None,
+    df: DfLike | None = None,
 ) -> RankConfidenceSets:
     r"""Klein–Wright–Wieczorek joint confidence region for all ranks (deterministic).
 
@@ -715,7 +549,7 @@ def kww_confidence_sets(
         df=data.df if data.studentised else None,
     )
     method = "kww" if correction == "sidak" else "kww-bonferroni"
-    raw = _RawSets(
+    raw = RawSets(
         np.asarray(lo_o, np.int64), np.asarray(hi_o, np.int64), [], np.full(p, np.nan), method, 0,
         False,
     )
@@ -726,10 +560,10 @@ def kww_confidence_sets(
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class TauSet(CoverageAlias):
+class TauSet(Result, CoverageAlias):
     """The units that could be among the τ best (or worst), with joint confidence ``confidence_level``.
 
-    Attributes
+    Parameters
     ----------
     units : pandas.Index
         All units.
@@ -739,11 +573,20 @@ class TauSet(CoverageAlias):
     in_set : pandas.Series
         Boolean membership per unit.
     tau : int
+        How many best (or worst) units the set is about.
     which : str
         "best" or "worst".
     confidence_level : float
+        The confidence level.
     rank_sets : RankConfidenceSets
         The one-sided simultaneous sets the membership was read from.
+
+    Examples
+    --------
+    >>> ts = tau_best(pd.Series([9.0, 5.0, 1.0], index=list("abc")), np.eye(3) / 100, df=np.inf,
+    ...               n_draws=2000, rng=1)
+    >>> ts.members.tolist(), ts.to_frame()["in_set"].tolist()
+    (['a'], [True, False, False])
     """
 
     units: pd.Index
@@ -755,7 +598,12 @@ class TauSet(CoverageAlias):
     rank_sets: RankConfidenceSets
 
     def to_frame(self) -> pd.DataFrame:
-        """Per unit: estimate, rank, the relevant bound and membership."""
+        """Per unit: estimate, rank, the relevant bound and membership.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         rs = self.rank_sets
         col = "lower" if self.which == "best" else "upper"
         out = pd.DataFrame(
@@ -772,8 +620,15 @@ class TauSet(CoverageAlias):
         return frame_repr("TauSet", self.to_frame(), extra=extra)
 
 
+def _n_draws(renamed: dict[str, object], n_draws: int, func: str) -> int:
+    """``n_draws``, or its deprecated name ``n_resamples`` (warning at the user's call)."""
+    value = renamed_parameter(renamed, "n_resamples", "n_draws", n_draws, func=func, default=N_DRAWS)
+    return cast(int, value)
+
+
 def _tau(
-    which: str, estimates: Any, cov: Any, *, tau: int, confidence_level: float, **kw: Any
+    which: str, estimates: EstimatesLike, cov: CovarianceLike | None, *, tau: int,
+    confidence_level: float, **kw: Any
 ) -> TauSet:
     """:func:`tau_best` (``which="best"``) or :func:`tau_worst`; ``kw`` go to the rank sets."""
     func = f"tau_{which}"
@@ -793,18 +648,19 @@ def _tau(
 
 
 def tau_best(
-    estimates: Any,
-    cov: Any = None,
+    estimates: EstimatesLike,
+    cov: CovarianceLike | None = None,
     *,
     tau: int = 1,
     confidence_level: float = 0.95,
     coverage: float | None = None,
-    n_resamples: int = 100_000,
+    n_draws: int = N_DRAWS,
     method: str = "auto",
     lower_is_better: bool = False,
     measure: str = "total",
-    df: Any = None,
+    df: DfLike | None = None,
     rng: RNGLike = None,
+    **renamed: object,
 ) -> TauSet:
     """The set of units that could be among the τ best, with joint confidence ``confidence_level``.
 
@@ -822,8 +678,10 @@ def tau_best(
         default: 0.95.
     coverage : float, optional
         Deprecated name of ``confidence_level`` (a DGIDeprecationWarning).
-    n_resamples : int
-        default: 100_000.
+    n_draws : int
+        Monte Carlo draws. default: 100_000.
+    **renamed
+        ``n_resamples``: deprecated name of ``n_draws`` (a DGIDeprecationWarning).
     method : str
         As in :func:`rank_confidence_sets`. default: "auto" (Monte Carlo).
     lower_is_better : bool
@@ -843,31 +701,33 @@ def tau_best(
     --------
     >>> import numpy as np, pandas as pd
     >>> est = pd.Series([10.0, 9.8, 5.0, 4.0], index=list("abcd"))
-    >>> tau_best(est, np.diag([0.04] * 4), df=np.inf, tau=1, n_resamples=10_000,
+    >>> tau_best(est, np.diag([0.04] * 4), df=np.inf, tau=1, n_draws=10_000,
     ...          rng=1).members.tolist()
     ['a', 'b']
     """
+    n_draws = _n_draws(renamed, n_draws, "tau_best")
     return _tau(
         "best", estimates, cov, tau=tau,
         confidence_level=confidence_level_from(confidence_level, coverage, "tau_best"),
-        n_resamples=n_resamples,
+        n_draws=n_draws,
         method=method, lower_is_better=lower_is_better, measure=measure, df=df, rng=rng,
     )
 
 
 def tau_worst(
-    estimates: Any,
-    cov: Any = None,
+    estimates: EstimatesLike,
+    cov: CovarianceLike | None = None,
     *,
     tau: int = 1,
     confidence_level: float = 0.95,
     coverage: float | None = None,
-    n_resamples: int = 100_000,
+    n_draws: int = N_DRAWS,
     method: str = "auto",
     lower_is_better: bool = False,
     measure: str = "total",
-    df: Any = None,
+    df: DfLike | None = None,
     rng: RNGLike = None,
+    **renamed: object,
 ) -> TauSet:
     """The set of units that could be among the τ worst: ``{j : upper_j >= p − τ + 1}``.
 
@@ -875,9 +735,30 @@ def tau_worst(
 
     Parameters
     ----------
-    estimates, cov, tau, confidence_level, coverage, n_resamples, method, lower_is_better, measure,
-    df, rng
-        As in :func:`tau_best` (same defaults).
+    estimates : Scores, SurveyEstimate, pandas.Series or array-like
+        As in :func:`rank_confidence_sets`.
+    cov : DataFrame or ndarray, optional
+        As in :func:`rank_confidence_sets`.
+    tau : int
+        default: 1.
+    confidence_level : float
+        default: 0.95.
+    coverage : float, optional
+        Deprecated name of ``confidence_level`` (a DGIDeprecationWarning).
+    n_draws : int
+        Monte Carlo draws. default: 100_000.
+    method : str
+        As in :func:`rank_confidence_sets`. default: "auto" (Monte Carlo).
+    lower_is_better : bool
+        default: False.
+    measure : str
+        default: "total".
+    df : float, Series or array-like, optional
+        As in :func:`rank_confidence_sets`. default: None (from the Scores).
+    rng : int, Generator or None
+        default: None.
+    **renamed
+        ``n_resamples``: deprecated name of ``n_draws`` (a DGIDeprecationWarning).
 
     Returns
     -------
@@ -887,13 +768,14 @@ def tau_worst(
     --------
     >>> import numpy as np, pandas as pd
     >>> est = pd.Series([10.0, 9.8, 5.0, 4.0], index=list("abcd"))
-    >>> tau_worst(est, np.diag([0.04] * 4), df=np.inf, tau=1, n_resamples=10_000,
+    >>> tau_worst(est, np.diag([0.04] * 4), df=np.inf, tau=1, n_draws=10_000,
     ...           rng=1).members.tolist()
     ['d']
     """
+    n_draws = _n_draws(renamed, n_draws, "tau_worst")
     return _tau(
         "worst", estimates, cov, tau=tau,
         confidence_level=confidence_level_from(confidence_level, coverage, "tau_worst"),
-        n_resamples=n_resamples,
+        n_draws=n_draws,
         method=method, lower_is_better=lower_is_better, measure=measure, df=df, rng=rng,
     )

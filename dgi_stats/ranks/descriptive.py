@@ -10,20 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from dgi_stats._draws import chi_scales, gaussian_draws
-from dgi_stats._results import frame_repr
+from dgi_stats._results import Result, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._validation import check_choice, check_positive_int
 from dgi_stats.exceptions import DGIError
-from dgi_stats.ranks._core import competition_rank, pair_sd, pair_t
-from dgi_stats.ranks._input import prepare, replicate_columns
-from dgi_stats.ranks.confidence_sets import welch_pair_df
+from dgi_stats.ranks._common import (
+    CovarianceLike,
+    DfLike,
+    EstimatesLike,
+    prepare,
+    replicate_columns,
+)
+from dgi_stats.ranks._core import pair_sd, pair_t
+from dgi_stats.ranks._sets import welch_pair_df
+from dgi_stats.scores.answers import competition_rank
 from dgi_stats.scores.pivot import Scores
 
 __all__ = ["PScores", "RankProbabilities", "p_scores", "rank_probabilities"]
@@ -32,12 +38,13 @@ _LABEL = "DESCRIPTIVE (not a test or confidence statement)"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class RankProbabilities:
+class RankProbabilities(Result):
     """Probabilities of each rank from simulated draws — DESCRIPTIVE, not a test.
 
-    Attributes
+    Parameters
     ----------
     units : pandas.Index
+        The units, in input order.
     rank : pandas.Series
         Rank of the point estimates.
     probabilities : pandas.DataFrame
@@ -47,9 +54,19 @@ class RankProbabilities:
     expected_rank : pandas.Series
         Mean simulated rank.
     n_draws : int
+        Monte Carlo draws.
     source : str
         "normal" (draws from N(estimate, cov), a flat-prior Gaussian posterior) or "replicates".
     rng_state : dict or None
+        Bit-generator state before the draws (reproduces the result).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rp = rank_probabilities(pd.Series([9.0, 1.0], index=["a", "b"]), np.eye(2) / 100,
+    ...                         df=np.inf, top_k=(1,), n_draws=100, rng=1)
+    >>> rp.to_frame()["top_1"].tolist()
+    [1.0, 0.0]
     """
 
     units: pd.Index
@@ -59,10 +76,15 @@ class RankProbabilities:
     expected_rank: pd.Series
     n_draws: int
     source: str
-    rng_state: dict[str, Any] | None
+    rng_state: dict[str, object] | None
 
     def to_frame(self) -> pd.DataFrame:
-        """Per unit: rank of the estimate, P(top k) columns, expected rank (sorted by rank)."""
+        """Per unit: rank of the estimate, P(top k) columns, expected rank (sorted by rank).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         out = pd.concat([self.rank, self.top_k, self.expected_rank], axis=1)
         out.index.name = "unit"
         return out.sort_values("rank", kind="stable")
@@ -75,8 +97,8 @@ class RankProbabilities:
 
 
 def rank_probabilities(
-    estimates: Any,
-    cov: Any = None,
+    estimates: EstimatesLike,
+    cov: CovarianceLike | None = None,
     *,
     top_k: Sequence[int] = (1, 3),
     n_draws: int = 10_000,
@@ -84,7 +106,7 @@ def rank_probabilities(
     method: str = "auto",
     lower_is_better: bool = False,
     measure: str = "total",
-    df: Any = None,
+    df: DfLike | None = None,
     rng: RNGLike = None,
 ) -> RankProbabilities:
     """Probability that each unit ranks 1st, in the top k, or at each rank — DESCRIPTIVE.
@@ -160,6 +182,12 @@ def rank_probabilities(
     elif replicates is not None:
         if isinstance(estimates, Scores):
             estimates, cov = estimates.for_measure(measure)
+        if not isinstance(estimates, pd.Series):
+            msg = (
+                f"{func}(replicates=...) needs the estimates as a Series indexed by unit (or a "
+                f"Scores). Got {type(estimates).__name__} instead."
+            )
+            raise DGIError(msg)
         units = pd.Index(estimates.index)
         draws = replicate_columns(replicates, units, func=func)
         base = estimates.to_numpy(dtype=float)
@@ -180,12 +208,13 @@ def rank_probabilities(
     if any(k > p for k in ks):
         msg = f"The 'top_k' parameter of {func} must have values <= the number of units ({p})."
         raise DGIError(msg)
-    sign = -1.0 if lower_is_better else 1.0
-    ranks = np.vstack([competition_rank(sign * row) for row in draws])
+    ranks = competition_rank(np.asarray(draws, dtype=float), ascending=lower_is_better)
     probs = np.stack([(ranks == r).mean(axis=0) for r in range(1, p + 1)], axis=1)
     return RankProbabilities(
         units=units,
-        rank=pd.Series(competition_rank(sign * base.astype(float)), index=units, name="rank"),
+        rank=pd.Series(
+            competition_rank(base.astype(float), ascending=lower_is_better), index=units, name="rank"
+        ),
         probabilities=pd.DataFrame(probs, index=units, columns=pd.RangeIndex(1, p + 1, name="rank")),
         top_k=pd.DataFrame({f"top_{k}": (ranks <= k).mean(axis=0) for k in ks}, index=units),
         expected_rank=pd.Series(ranks.mean(axis=0), index=units, name="expected_rank"),
@@ -196,10 +225,10 @@ def rank_probabilities(
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class PScores:
+class PScores(Result):
     """P-scores and flat-prior expected ranks — DESCRIPTIVE (closed form, deterministic).
 
-    Attributes
+    Parameters
     ----------
     p_score : pandas.Series
         ``P_j = mean over k != j of Φ((θ̂_j − θ̂_k)/σ̂_jk)`` in [0, 1] (1 = surely best).
@@ -207,6 +236,12 @@ class PScores:
         ``1 + (p − 1)(1 − P_j)``, the expected rank under a flat-prior Gaussian posterior.
     rank : pandas.Series
         Rank of the point estimates.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> p_scores(pd.Series([1.0, 0.0], index=["a", "b"]), np.eye(2) / 2, df=np.inf).rank.tolist()
+    [1, 2]
     """
 
     p_score: pd.Series
@@ -214,7 +249,12 @@ class PScores:
     rank: pd.Series
 
     def to_frame(self) -> pd.DataFrame:
-        """Per unit: rank, P-score, expected rank (sorted by rank)."""
+        """Per unit: rank, P-score, expected rank (sorted by rank).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         out = pd.concat([self.rank, self.p_score, self.expected_rank], axis=1)
         out.index.name = "unit"
         return out.sort_values("rank", kind="stable")
@@ -224,12 +264,12 @@ class PScores:
 
 
 def p_scores(
-    estimates: Any,
-    cov: Any = None,
+    estimates: EstimatesLike,
+    cov: CovarianceLike | None = None,
     *,
     lower_is_better: bool = False,
     measure: str = "total",
-    df: Any = None,
+    df: DfLike | None = None,
 ) -> PScores:
     r"""P-scores (Rücker & Schwarzer 2015) and flat-prior expected ranks — DESCRIPTIVE.
 

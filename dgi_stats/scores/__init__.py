@@ -6,20 +6,23 @@ indicators add up to sub-dimensions, dimensions, total and composite;
 :class:`~dgi_stats.scores.pivot.Scores` carries the estimates with their joint uncertainty
 (covariance, replicates, degrees of freedom) to the rank, composite and planning layers, which never
 touch respondents again. :mod:`~dgi_stats.scores.answers` holds the unit-level arithmetic of a
-league table (weighted unit means, total, composite %, competition ranks).
+league table (weighted unit means, total, competition ranks); the composite % formula lives with the
+spec (:func:`~dgi_stats.scores.spec.composite_percent`).
 """
 
 from __future__ import annotations
 
-from dgi_stats.scores.answers import composite_percent, rank, total_from_dimensions, unit_scores
+from dgi_stats.scores.answers import competition_rank, rank, total_from_dimensions, unit_scores
 from dgi_stats.scores.index import score
 from dgi_stats.scores.pivot import Scores, satterthwaite_df
-from dgi_stats.scores.spec import IndexSpec, IndicatorScores
+from dgi_stats.scores.spec import IndexSpec, IndicatorScores, composite_maximum, composite_percent
 
 __all__ = [
     "IndexSpec",
     "IndicatorScores",
     "Scores",
+    "competition_rank",
+    "composite_maximum",
     "composite_percent",
     "rank",
     "satterthwaite_df",

@@ -3,29 +3,38 @@
 * :func:`unit_scores`: survey-weighted (Hájek) means of the indicator scores per unit, then the
   spec's exact linear map to sub-dimensions, dimensions, total and composite % (point estimates; the
   design-based version with covariance is :func:`dgi_stats.scores.index.score`).
-* :func:`rank`: competition ranking on unrounded scores (rank 1 = highest; ties share the best
-  rank: 1, 1, 3), or dense ranking (1, 1, 2).
-* :func:`total_from_dimensions` and :func:`composite_percent`: the DGI's published arithmetic
-  (total = plain sum of the dimension scores; composite % = total / (10 x n_dimensions) x 100).
+* :func:`competition_rank`: the one ranking rule of the library, on unrounded scores (rank 1 =
+  highest; ties share the best rank: 1, 1, 3). :func:`rank` is its deprecated former name.
+* :func:`total_from_dimensions`: the DGI's published total (plain sum of the dimension scores);
+  :func:`composite_percent` (total / (10 x n_dimensions) x 100) lives with the spec
+  (:func:`dgi_stats.scores.spec.composite_percent`) and is re-exported here.
 """
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from dgi_stats._validation import check_choice, check_columns, check_positive_int
-from dgi_stats.exceptions import DGIError, MissingDataWarning
-from dgi_stats.scores.spec import IndexSpec
+from dgi_stats._typing import FloatArray, IntArray
+from dgi_stats._validation import check_choice, check_columns
+from dgi_stats.exceptions import DGIDeprecationWarning, DGIError, MissingDataWarning
+from dgi_stats.scores._common import printed_decimal
+from dgi_stats.scores.spec import IndexSpec, composite_percent
 from dgi_stats.units import UNITS, match_units
 
-__all__ = ["composite_percent", "rank", "total_from_dimensions", "unit_scores"]
+__all__ = [
+    "competition_rank",
+    "composite_percent",
+    "rank",
+    "total_from_dimensions",
+    "unit_scores",
+]
 
 
 def _check_weights(data: pd.DataFrame, weights: str, func: str, max_rows: int = 5) -> pd.Series:
@@ -182,21 +191,95 @@ def unit_scores(
     return out[spec.measure_ids]
 
 
+@overload
+def competition_rank(scores: pd.Series, *, ascending: bool = False) -> pd.Series: ...
+@overload
+def competition_rank(scores: pd.DataFrame, *, ascending: bool = False) -> pd.DataFrame: ...
+@overload
+def competition_rank(scores: FloatArray, *, ascending: bool = False) -> IntArray: ...
+def competition_rank(
+    scores: pd.Series | pd.DataFrame | FloatArray, *, ascending: bool = False
+) -> pd.Series | pd.DataFrame | IntArray:
+    """Competition ranks: rank 1 = highest score, ties share the best rank (10, 10, 5 → 1, 1, 3).
+
+    The one ranking rule of dgi_stats (league tables, rank inference, composite indices), on the
+    unrounded scores: the rank of a unit is 1 + the number of units with a strictly better score.
+
+    Parameters
+    ----------
+    scores : pandas.Series, pandas.DataFrame or numpy.ndarray
+        Scores indexed by unit (a DataFrame: each column ranked separately), or an array (ranked
+        along its last axis: a 2-D array of draws x units gives the ranks of every draw). NaN
+        scores get no rank (``<NA>`` in a Series or DataFrame, NaN in an array) and do not count.
+    ascending : bool
+        Rank 1 = lowest score instead. default: False.
+
+    Returns
+    -------
+    pandas.Series, pandas.DataFrame or numpy.ndarray
+        Integer ranks: ``Int64`` with the index (and columns) of ``scores``; for an array, int64
+        (float with NaN when ``scores`` has NaN).
+
+    Raises
+    ------
+    DGIError
+        If ``scores`` is not numeric, or not a Series, DataFrame or array.
+
+    Examples
+    --------
+    >>> s = pd.Series({"A": 75.24, "B": 75.24, "C": 72.7, "D": 68.93, "E": np.nan})
+    >>> competition_rank(s).tolist()
+    [1, 1, 3, 4, <NA>]
+    >>> competition_rank(s, ascending=True).tolist()
+    [3, 3, 2, 1, <NA>]
+    >>> competition_rank(np.array([[10.0, 10.0, 5.0], [1.0, 3.0, 2.0]])).tolist()
+    [[1, 1, 3], [3, 1, 2]]
+    """
+    func = "competition_rank"
+    if not isinstance(ascending, bool):
+        msg = f"The 'ascending' parameter of {func} must be a bool. Got {ascending!r} instead."
+        raise DGIError(msg)
+    if isinstance(scores, pd.DataFrame):
+        return scores.apply(lambda col: competition_rank(col, ascending=ascending))
+    if isinstance(scores, pd.Series):
+        if not (pd.api.types.is_numeric_dtype(scores) and not pd.api.types.is_bool_dtype(scores)):
+            msg = (
+                f"The 'scores' parameter of {func} must be numeric scores indexed by unit. Got a "
+                f"Series of dtype {scores.dtype} instead."
+            )
+            raise DGIError(msg)
+        values = competition_rank(scores.to_numpy(dtype=float, na_value=np.nan), ascending=ascending)
+        return pd.Series(values, index=scores.index, name=scores.name).astype("Int64")
+    if not isinstance(scores, np.ndarray) or scores.dtype.kind not in "iuf" or scores.ndim == 0:
+        msg = (
+            f"The 'scores' parameter of {func} must be a numeric pandas Series or DataFrame indexed "
+            f"by unit, or a numeric array. Got {type(scores).__name__} instead."
+        )
+        raise DGIError(msg)
+    x = scores.astype(float, copy=False)
+    oriented = x if ascending else -x
+    if np.isnan(x).any():
+        out: IntArray = stats.rankdata(oriented, method="min", axis=-1, nan_policy="omit")
+        return out
+    ranks: IntArray = stats.rankdata(oriented, method="min", axis=-1).astype(np.int64)
+    return ranks
+
+
 def rank(
     scores: pd.Series,
     *,
     method: Literal["competition", "dense"] = "competition",
     ascending: bool = False,
 ) -> pd.Series:
-    """Rank units by score: rank 1 = highest (default), computed on the unrounded scores.
+    """Deprecated: use :func:`competition_rank` (a DGIDeprecationWarning); removed in 0.3.
 
     Parameters
     ----------
     scores : pandas.Series
         Scores indexed by unit. NaN scores get no rank (``<NA>``).
     method : {"competition", "dense"}
-        ``"competition"``: ties share the best rank and the next rank is skipped (1, 1, 3), as
-        league tables do; ``"dense"``: no gaps (1, 1, 2). default: "competition".
+        ``"competition"``: :func:`competition_rank`; ``"dense"``: no gaps (1, 1, 2).
+        default: "competition".
     ascending : bool
         Rank 1 = lowest score instead. default: False.
 
@@ -212,12 +295,19 @@ def rank(
 
     Examples
     --------
+    >>> import warnings
     >>> s = pd.Series({"A": 75.24, "B": 75.24, "C": 72.7, "D": 68.93})
-    >>> rank(s).tolist()
-    [1, 1, 3, 4]
-    >>> rank(s, method="dense").tolist()
-    [1, 1, 2, 3]
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     rank(s).tolist(), rank(s, method="dense").tolist()
+    ([1, 1, 3, 4], [1, 1, 2, 3])
     """
+    warnings.warn(
+        "dgi_stats.rank is deprecated and will be removed in dgi_stats 0.3; use "
+        "dgi_stats.scores.competition_rank (for dense ranks: pandas Series.rank(method='dense')).",
+        DGIDeprecationWarning,
+        stacklevel=2,
+    )
     check_choice(method, ("competition", "dense"), name="method", func="rank")
     if not isinstance(scores, pd.Series) or not (
         pd.api.types.is_numeric_dtype(scores) and not pd.api.types.is_bool_dtype(scores)
@@ -230,31 +320,18 @@ def rank(
     if not isinstance(ascending, bool):
         msg = f"The 'ascending' parameter of rank must be a bool. Got {ascending!r} instead."
         raise DGIError(msg)
-    values = scores.astype(float)
     if method == "competition":
-        r = values.rank(method="min", ascending=ascending, na_option="keep")
-    else:
-        r = values.rank(method="dense", ascending=ascending, na_option="keep")
+        return competition_rank(scores, ascending=ascending)
+    r = scores.astype(float).rank(method="dense", ascending=ascending, na_option="keep")
     return r.astype("Int64")
-
-
-def _decimal(x: float) -> Decimal:
-    """The shortest decimal that round-trips to ``x`` (how a published figure is written)."""
-    return Decimal(repr(float(x)))
 
 
 def _sum_rows(values: np.ndarray) -> np.ndarray:
     out = np.full(values.shape[0], np.nan)
     for k, row in enumerate(values):
         if not np.isnan(row).any():
-            out[k] = float(sum((_decimal(v) for v in row), Decimal(0)))
+            out[k] = float(sum((printed_decimal(v) for v in row), Decimal(0)))
     return out
-
-
-def _composite(x: float, n: int) -> float:
-    if not math.isfinite(x):
-        return x
-    return float(_decimal(x) * 100 / (10 * n))
 
 
 def total_from_dimensions(dims: pd.Series | pd.DataFrame) -> float | pd.Series:
@@ -291,40 +368,3 @@ def total_from_dimensions(dims: pd.Series | pd.DataFrame) -> float | pd.Series:
         f"Got {type(dims).__name__} instead."
     )
     raise DGIError(msg)
-
-
-def composite_percent(
-    total: float | pd.Series, n_dimensions: int = 8
-) -> float | pd.Series:
-    """The composite index in %: ``total / (10 x n_dimensions) x 100``.
-
-    Computed in decimal arithmetic on the printed value of ``total`` and rounded once to a double,
-    so ``composite_percent(75.24)`` is the double nearest to 94.05 (not ``94.04999999999998``).
-
-    Parameters
-    ----------
-    total : float or pandas.Series
-        Total score(s) on the 0 - 10 x n_dimensions scale.
-    n_dimensions : int
-        Number of dimensions scored 0-10. default: 8 (the DGI).
-
-    Returns
-    -------
-    float or pandas.Series
-        The composite in percent (unrounded).
-
-    Examples
-    --------
-    >>> composite_percent(75.24), composite_percent(68.93), composite_percent(72.7)
-    (94.05, 86.1625, 90.875)
-    """
-    n = check_positive_int(n_dimensions, name="n_dimensions", func="composite_percent")
-    if isinstance(total, pd.Series):
-        return total.astype(float).map(lambda v: _composite(v, n))
-    if isinstance(total, bool) or not isinstance(total, int | float | np.integer | np.floating):
-        msg = (
-            "The 'total' parameter of composite_percent must be a number or a pandas Series. "
-            f"Got {type(total).__name__} instead."
-        )
-        raise DGIError(msg)
-    return _composite(float(total), n)

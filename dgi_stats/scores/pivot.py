@@ -8,19 +8,28 @@ applied to every replicate; rank inference takes ``(estimates, cov)`` from :meth
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
 
 from dgi_stats._draws import chi_scales, gaussian_draws
-from dgi_stats._results import Summary, frame_repr
+from dgi_stats._results import CI_COLUMNS, Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator
 from dgi_stats._validation import check_choice, check_covariance, check_probability, did_you_mean
 from dgi_stats.exceptions import DGIError
+from dgi_stats.scores._common import (
+    check_bounds,
+    critical_values,
+    logit_interval,
+    map_bounds,
+    map_measure_df,
+    map_unit_covariance,
+    replicate_deviations,
+    satterthwaite_df,
+)
 
 __all__ = ["Scores", "satterthwaite_df"]
 
@@ -41,110 +50,6 @@ def _select_df(
         return df.loc[units, measures]
     return df.reindex(units)
 
-
-def _check_bounds(bounds: Any, measures: pd.Index, func: str) -> pd.DataFrame:
-    """Validate scale bounds and align them to ``measures`` (NaN rows: scale unknown)."""
-    if not isinstance(bounds, pd.DataFrame) or not {"low", "high"} <= set(bounds.columns):
-        msg = (
-            f"The 'bounds' parameter of {func} must be a DataFrame with columns 'low' and 'high' "
-            "and one row per measure."
-        )
-        raise DGIError(msg)
-    if bounds.index.has_duplicates:
-        dup = bounds.index[bounds.index.duplicated()].unique().tolist()
-        msg = f"The 'bounds' parameter of {func} lists measure(s) {dup} more than once."
-        raise DGIError(msg)
-    unknown = [m for m in bounds.index if m not in measures]
-    if unknown:
-        msg = (
-            f"The 'bounds' parameter of {func} has row(s) {unknown} that are not measures; "
-            f"measures are {list(measures)}."
-        )
-        raise DGIError(msg)
-    try:
-        b = bounds.loc[:, ["low", "high"]].astype(float).reindex(measures)
-    except (TypeError, ValueError):
-        msg = f"The 'bounds' parameter of {func} must hold numbers in 'low' and 'high'."
-        raise DGIError(msg) from None
-    lo, hi = b["low"].to_numpy(), b["high"].to_numpy()
-    half = np.isnan(lo) != np.isnan(hi)
-    bad = ~np.isnan(lo) & ~np.isnan(hi) & ~(lo < hi)
-    if half.any() or bad.any():
-        which = list(measures[half | bad])
-        msg = (
-            f"The 'bounds' parameter of {func} needs low < high for every bounded measure "
-            f"(NaN in both columns for an unknown scale, -inf/inf for an open side); measure(s) "
-            f"{which} have low={lo[half | bad].tolist()}, high={hi[half | bad].tolist()}."
-        )
-        raise DGIError(msg)
-    b.index.name = "measure"
-    return b
-
-
-def _map_bounds(bounds: pd.DataFrame, weights: np.ndarray, offset: np.ndarray) -> np.ndarray:
-    """Bounds of ``weights @ x + offset`` by interval arithmetic; NaN when a used measure is unbounded.
-
-    Returns an array ``(n_new, 2)`` of ``(low, high)``.
-    """
-    lo, hi = bounds["low"].to_numpy(dtype=float), bounds["high"].to_numpy(dtype=float)
-    out = np.full((weights.shape[0], 2), np.nan)
-    for r, w in enumerate(weights):
-        used = w != 0
-        if not used.any() or np.isnan(lo[used]).any():
-            continue  # a constant, or a combination of a measure whose scale is unknown
-        wu = w[used]
-        a = np.where(wu > 0, wu * lo[used], wu * hi[used])
-        b = np.where(wu > 0, wu * hi[used], wu * lo[used])
-        out[r] = (a.sum() + offset[r], b.sum() + offset[r])
-    bad = ~(out[:, 0] < out[:, 1])  # -inf + inf gives NaN: unknown
-    out[bad] = np.nan
-    return out
-
-
-def _logit_interval(
-    est: np.ndarray, se: np.ndarray, q: np.ndarray, low: np.ndarray, high: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Logit-scale interval on [low, high] with the untransformed-and-clipped fallback.
-
-    Returns ``(ci_low, ci_high, ok)``; ``ok`` is False where the fallback was used (estimate at
-    or outside a bound, or a zero or non-finite standard error).
-    """
-    width = high - low
-    ok = (est > low) & (est < high) & (se > 0) & np.isfinite(se) & np.isfinite(width)
-    x = np.where(ok, (est - low) / np.where(ok, width, 1.0), 0.5)
-    g = np.log(x) - np.log1p(-x)
-    g_se = np.where(ok, se, 0.0) / (width * x * (1.0 - x))  # se / ((est-low)(high-est)/width)
-    with np.errstate(invalid="ignore"):
-        lo_t = low + width * special.expit(g - q * g_se)
-        hi_t = low + width * special.expit(g + q * g_se)
-        lo_c = np.clip(est - q * se, low, high)
-        hi_c = np.clip(est + q * se, low, high)
-    return np.where(ok, lo_t, lo_c), np.where(ok, hi_t, hi_c), ok
-
-
-def satterthwaite_df(
-    var_a: np.ndarray, df_a: np.ndarray, var_b: np.ndarray, df_b: np.ndarray
-) -> np.ndarray:
-    """Welch–Satterthwaite df of a sum of two independent variance estimates.
-
-    ``ν = (v_a + v_b)² / (v_a²/ν_a + v_b²/ν_b)``; an infinite ν contributes nothing to the
-    denominator (a known variance), and ν is infinite when both are.
-
-    Examples
-    --------
-    >>> satterthwaite_df(np.array([1.0]), np.array([5.0]), np.array([1.0]), np.array([5.0]))
-    array([10.])
-    """
-    va, vb = np.asarray(var_a, dtype=float), np.asarray(var_b, dtype=float)
-    fa, fb = np.asarray(df_a, dtype=float), np.asarray(df_b, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ta = np.where(np.isinf(fa), 0.0, va**2 / fa)
-        tb = np.where(np.isinf(fb), 0.0, vb**2 / fb)
-        den = ta + tb
-        out = np.where(den > 0, (va + vb) ** 2 / np.where(den > 0, den, 1.0), np.inf)
-    # a zero variance with finite df on both sides: the smaller df (nothing to weigh)
-    zero = (va + vb) <= 0
-    return np.where(zero & np.isfinite(np.minimum(fa, fb)), np.minimum(fa, fb), out)
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)
@@ -185,6 +90,14 @@ class Scores:
         columns ``low`` and ``high`` (``low < high``); a missing row or NaN means the scale is
         unknown. Used by :meth:`confidence_interval` to keep intervals inside the scale; the
         estimates and the covariance never depend on it. default: None (no measure is bounded).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = Scores.from_estimates(pd.DataFrame({"total": [75.0, 72.0]}, index=["A", "B"]),
+    ...                           pd.DataFrame({"total": [1.0, 2.0]}, index=["A", "B"]), df=5)
+    >>> list(s.confidence_interval().columns[:6])
+    ['estimate', 'std_error', 'ci_low', 'ci_high', 'df', 'confidence_level']
     """
 
     estimate: pd.DataFrame
@@ -197,7 +110,7 @@ class Scores:
     n: pd.Series | None = None
     missing: pd.DataFrame | None = None
     label: str = ""
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, object] = field(default_factory=dict)
     bounds: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
@@ -237,7 +150,7 @@ class Scores:
                 )
                 raise DGIError(msg)
         if self.bounds is not None:
-            object.__setattr__(self, "bounds", _check_bounds(self.bounds, est.columns, "Scores"))
+            object.__setattr__(self, "bounds", check_bounds(self.bounds, est.columns, "Scores"))
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -358,6 +271,16 @@ class Scores:
     def df_for(self, measure: str) -> pd.Series | None:
         """Degrees of freedom of one measure across units (None when unknown).
 
+        Parameters
+        ----------
+        measure : str
+            A measure.
+
+        Returns
+        -------
+        pandas.Series or None
+            df per unit, named ``"df"``.
+
         Examples
         --------
         >>> import pandas as pd
@@ -387,9 +310,29 @@ class Scores:
         return self.select(measures=keep)
 
     def select(
-        self, *, units: Sequence[Any] | None = None, measures: Sequence[str] | None = None
+        self, *, units: Sequence[Hashable] | None = None, measures: Sequence[str] | None = None
     ) -> Scores:
-        """Scores restricted to some units and/or measures (covariance and replicates follow)."""
+        """Scores restricted to some units and/or measures (covariance and replicates follow).
+
+        Parameters
+        ----------
+        units : sequence, optional
+            Units to keep, in this order. default: all.
+        measures : sequence of str, optional
+            Measures to keep, in this order. default: all.
+
+        Returns
+        -------
+        Scores
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> s = Scores.from_estimates(pd.Series([75.0, 72.0], index=["A", "B"], name="total"),
+        ...                           pd.Series([1.0, 2.0], index=["A", "B"]))
+        >>> s.select(units=["B"]).std_error["total"].tolist()
+        [2.0]
+        """
         u = self.units if units is None else pd.Index(list(units))
         m = self.measures if measures is None else pd.Index(list(measures))
         missing_u = [x for x in u if x not in self.units]
@@ -418,6 +361,18 @@ class Scores:
 
     def for_measure(self, measure: str = "total") -> tuple[pd.Series, pd.DataFrame]:
         """``(estimates, cov)`` of one measure across units, the input of rank inference.
+
+        Parameters
+        ----------
+        measure : str
+            default: "total".
+
+        Returns
+        -------
+        estimates : pandas.Series
+            Indexed by unit.
+        cov : pandas.DataFrame
+            Units x units.
 
         Examples
         --------
@@ -496,28 +451,17 @@ class Scores:
         se = self.std_error.stack()
         est.index.names = _IDX_NAMES
         se.index.names = _IDX_NAMES
-        frame = self.df_frame
-        if method == "t" and frame is not None:
-            dfs = frame.to_numpy(dtype=float).ravel()
-            finite = np.isfinite(dfs) & (dfs > 0)
-            q = np.where(
-                finite,
-                stats.t.ppf(0.5 + level / 2, np.where(finite, dfs, 1.0)),
-                np.where(np.isinf(dfs), stats.norm.ppf(0.5 + level / 2), np.nan),
-            )
-        else:
-            dfs = np.full(len(est), np.inf)
-            q = np.full(len(est), stats.norm.ppf(0.5 + level / 2))
+        frame = self.df_frame if method == "t" else None
+        dfs = np.full(len(est), np.inf) if frame is None else frame.to_numpy(dtype=float).ravel()
+        q = critical_values(dfs, level)
         x, s_e = est.to_numpy(dtype=float), se.to_numpy(dtype=float)
         ci_low, ci_high = x - q * s_e, x + q * s_e
         kind = np.full(len(est), "none", dtype=object)
         if transform != "none":
-            n_u, n_m = self.estimate.shape
-            if self.bounds is None:
-                lo_m, hi_m = np.full(n_m, np.nan), np.full(n_m, np.nan)
-            else:
-                lo_m = self.bounds["low"].to_numpy(dtype=float)
-                hi_m = self.bounds["high"].to_numpy(dtype=float)
+            n_u = self.estimate.shape[0]
+            nan = pd.DataFrame({"low": np.nan, "high": np.nan}, index=self.measures)
+            b = nan if self.bounds is None else self.bounds
+            lo_m, hi_m = b["low"].to_numpy(dtype=float), b["high"].to_numpy(dtype=float)
             bounded_m = np.isfinite(lo_m) & np.isfinite(hi_m)
             if transform == "logit" and not bounded_m.all():
                 msg = (
@@ -529,21 +473,11 @@ class Scores:
             sel = np.tile(bounded_m, n_u)
             if sel.any():
                 lo, hi = np.tile(lo_m, n_u)[sel], np.tile(hi_m, n_u)[sel]
-                a, b, ok = _logit_interval(x[sel], s_e[sel], q[sel], lo, hi)
-                ci_low[sel], ci_high[sel] = a, b
+                ci_low[sel], ci_high[sel], ok = logit_interval(x[sel], s_e[sel], q[sel], lo, hi)
                 kind[sel] = np.where(ok, "logit", "clipped")
-        return pd.DataFrame(
-            {
-                "estimate": x,
-                "std_error": s_e,
-                "ci_low": ci_low,
-                "ci_high": ci_high,
-                "df": dfs,
-                "confidence_level": level,
-                "transform": kind,
-            },
-            index=est.index,
-        )
+        # the columns of every confidence_interval() table (CI_COLUMNS), then the interval scale
+        columns = dict(zip(CI_COLUMNS, (x, s_e, ci_low, ci_high, dfs, level), strict=True))
+        return pd.DataFrame({**columns, "transform": kind}, index=est.index)
 
     def to_frame(
         self,
@@ -609,6 +543,11 @@ class Scores:
     ) -> Scores:
         """Add measures that are linear in existing ones: ``new = weights @ old + offset`` per unit.
 
+        The covariance is propagated exactly (``A Σ Aᵀ``) and replicates are mapped too. Scale
+        bounds (:attr:`bounds`) follow by interval arithmetic: a weight ``w >= 0`` adds
+        ``w * [low, high]``, a negative one ``w * [high, low]``, then the offset; a new measure
+        that uses a measure of unknown scale has unknown bounds.
+
         Parameters
         ----------
         weights : DataFrame
@@ -617,11 +556,6 @@ class Scores:
             Constant per new measure (for example PAPI's 1 + 9u scaling). default: 0.
         keep : bool
             Keep the existing measures beside the new ones. default: True.
-
-        The covariance is propagated exactly (``A Σ Aᵀ``) and replicates are mapped too. Scale
-        bounds (:attr:`bounds`) follow by interval arithmetic: a weight ``w >= 0`` adds
-        ``w * [low, high]``, a negative one ``w * [high, low]``, then the offset; a new measure
-        that uses a measure of unknown scale has unknown bounds.
 
         Returns
         -------
@@ -651,11 +585,7 @@ class Scores:
         a_unit = w.to_numpy()
         if keep:
             a_unit = np.vstack([np.eye(n_m), a_unit])
-        n_new = a_unit.shape[0]
-        c4 = self.cov.to_numpy().reshape(n_u, n_m, n_u, n_m)
-        t = np.tensordot(c4, a_unit, axes=([3], [1]))  # (U, M, U, M')
-        cov = np.tensordot(a_unit, t, axes=([1], [1]))  # (M', U, U, M')
-        cov = cov.transpose(1, 0, 2, 3).reshape(n_u * n_new, n_u * n_new)
+        cov = map_unit_covariance(self.cov.to_numpy(), a_unit, n_u)
         b_unit = off.to_numpy() if not keep else np.concatenate([np.zeros(n_m), off.to_numpy()])
         if keep:
             est = np.hstack([self.estimate.to_numpy(dtype=float), new_est])
@@ -668,22 +598,12 @@ class Scores:
             reps = pd.DataFrame(r.reshape(r.shape[0], -1), index=self.replicates.index, columns=idx)
         new_df: pd.Series | pd.DataFrame | None = self.df
         if isinstance(self.df, pd.DataFrame):
-            # per-measure df (e.g. of a difference): a new measure gets the smallest df of the
-            # measures it uses (conservative)
-            used = np.abs(w.to_numpy()) > 0
-            dfa = self.df.to_numpy(dtype=float)
-            extra = np.column_stack(
-                [
-                    dfa[:, u].min(axis=1) if u.any() else np.full(n_u, np.inf)
-                    for u in used
-                ]
-            ) if len(used) else np.empty((n_u, 0))
-            vals = np.hstack([dfa, extra]) if keep else extra
+            vals = map_measure_df(self.df.to_numpy(dtype=float), w.to_numpy(), keep=keep)
             new_df = pd.DataFrame(vals, index=units, columns=new_meas)
         new_bounds = None
         if self.bounds is not None:
             mapped = pd.DataFrame(
-                _map_bounds(self.bounds, w.to_numpy(), off.to_numpy(dtype=float)),
+                map_bounds(self.bounds, w.to_numpy(), off.to_numpy(dtype=float)),
                 index=w.index, columns=["low", "high"],
             )
             new_bounds = pd.concat([self.bounds, mapped]) if keep else mapped
@@ -805,6 +725,22 @@ class Scores:
         re-centred at the full-sample estimate and rescaled so that their covariance is
         :attr:`cov` (valid for any replicate method).
 
+        Parameters
+        ----------
+        n_draws : int
+            Number of draws.
+        method : {"normal", "t", "replicates"}
+            default: "normal".
+        measures : sequence of str, optional
+            Measures drawn. default: all.
+        rng : int, numpy.random.Generator or None
+            Source of the draws (:mod:`dgi_stats._draws`). default: None.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n_draws, units, measures)``.
+
         Examples
         --------
         >>> import pandas as pd
@@ -844,9 +780,8 @@ class Scores:
             msg = "Scores.sampling_draws(method='replicates') needs replicate estimates; use method='normal'."
             raise DGIError(msg)
         reps = sub.replicates.to_numpy(dtype=float)
-        centre = mean if sub.replicate_mse else reps.mean(axis=0)
         f = np.asarray(sub.replicate_factors, dtype=float)
-        devr = (reps - centre) * np.sqrt(f * len(f))[:, None]
+        devr = replicate_deviations(reps, mean, mse=sub.replicate_mse) * np.sqrt(f * len(f))[:, None]
         pick = gen.integers(0, len(f), size=n_draws)
         return (mean + devr[pick]).reshape(shape)
 

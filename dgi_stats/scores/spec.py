@@ -54,21 +54,32 @@ The TOML layout (see ``dgi_stats/datasets/specs/dgi_2021.toml`` for a full examp
     indicators = [{ id = "d1_s1_i1", name = "...", item = "q101" }]
 """
 
+
 from __future__ import annotations
 
-import difflib
 import math
-import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from dgi_stats._results import frame_repr
-from dgi_stats.exceptions import DGIError, SpecError
+from dgi_stats._validation import check_columns, check_positive_int
+from dgi_stats.exceptions import DGIError
+from dgi_stats.scores._common import printed_decimal
+from dgi_stats.scores._items import (
+    MISSING_REASONS,
+    Dimension,
+    Indicator,
+    IndicatorScores,
+    Item,
+    SubDimension,
+    as_float,
+)
+from dgi_stats.scores._spec_toml import check_hierarchy, parse_spec, read_toml
 
 __all__ = [
     "MISSING_REASONS",
@@ -78,495 +89,85 @@ __all__ = [
     "IndicatorScores",
     "Item",
     "SubDimension",
+    "composite_maximum",
+    "composite_percent",
 ]
 
-#: Reasons why an indicator score is missing, in the column order of ``IndicatorScores.missing``.
-MISSING_REASONS: tuple[str, ...] = ("dont_know", "refused", "blank", "not_applicable")
-
-_KINDS = ("binary", "likert", "numeric")
-_SCALES = ("dgi", "papi")
-
-_INDEX_KEYS = {
-    "name",
-    "year",
-    "scale",
-    "unit_column",
-    "respondent_column",
-    "version",
-    "description",
-    "source",
-    "notes",
-}
-_TOP_KEYS = {"index", "defaults", "items", "dimensions"}
-_DEFAULT_KEYS = {"dont_know", "refused"}
-_ITEM_KEYS = {
-    "id",
-    "text",
-    "text_en",
-    "kind",
-    "levels",
-    "labels",
-    "favourable",
-    "direction",
-    "low",
-    "high",
-    "valid_min",
-    "valid_max",
-    "dont_know",
-    "refused",
-    "asked_if",
-}
-_ASKED_IF_KEYS = {"item", "codes"}
-_DIMENSION_KEYS = {"id", "name_vi", "name_en", "subdimensions"}
-_SUBDIMENSION_KEYS = {"id", "name_vi", "name_en", "indicators"}
-_INDICATOR_KEYS = {"id", "name", "name_vi", "item"}
+#: Highest score of one dimension (every dimension is scored 0-10 or 1-10).
+DIMENSION_MAXIMUM = 10.0
 
 
-def _as_float(codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Answer codes as a float array (NaN = blank) and a mask of values that are not numbers."""
-    if pd.api.types.is_bool_dtype(codes) or pd.api.types.is_numeric_dtype(codes):
-        x = codes.to_numpy(dtype=float, na_value=np.nan)
-        return x, np.zeros(x.shape, dtype=bool)
-    num = pd.to_numeric(codes, errors="coerce")
-    x = num.to_numpy(dtype=float, na_value=np.nan)
-    return x, np.isnan(x) & codes.notna().to_numpy()
+def composite_maximum(n_dimensions: int) -> float:
+    """The highest possible total of an index with ``n_dimensions`` dimensions: ``10 x n``.
 
-
-# ---------------------------------------------------------------------------------------------
-# building blocks
-# ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One questionnaire item and how its answers become a score in [0, 1].
+    The composite % is ``total / composite_maximum x 100`` (:func:`composite_percent`).
 
     Parameters
     ----------
-    id : str
-        Column name in the survey data (for example ``"q101"``).
-    text : str
-        Question wording as asked (Vietnamese for the DGI).
-    kind : {"binary", "likert", "numeric"}
-        How the answer is scored (see the module docstring).
-    levels : tuple of int
-        Valid substantive codes (binary and Likert, in scale order); empty for numeric items.
-    favourable : tuple of int
-        Binary items: the codes scored 1. default: ().
-    direction : {1, -1}
-        -1 reverses Likert and numeric scores (higher answer = worse). default: 1.
-    low, high : float, optional
-        Numeric goalposts (score 0 at ``low`` and 1 at ``high`` before any reversal).
-    dont_know, refused : tuple of int
-        Codes that mean "don't know" / "refused"; both become missing.
-    text_en : str
-        English translation of the wording. default: "".
-    labels : tuple of str
-        Value labels of ``levels`` (same order). default: ().
-    valid_min, valid_max : float, optional
-        Numeric items: plausible range of a real answer; values outside it are invalid codes.
-    asked_if : tuple of (str, tuple of int), optional
-        Skip logic: the item is asked only when the answer to item ``asked_if[0]`` is one of
-        ``asked_if[1]``; other respondents are "not applicable".
+    n_dimensions : int
+        Number of dimensions scored 0-10 (or 1-10).
+
+    Returns
+    -------
+    float
+        The maximum total.
+
+    Examples
+    --------
+    >>> composite_maximum(8)
+    80.0
     """
-
-    id: str
-    text: str
-    kind: Literal["binary", "likert", "numeric"]
-    levels: tuple[int, ...] = ()
-    favourable: tuple[int, ...] = ()
-    direction: int = 1
-    low: float | None = None
-    high: float | None = None
-    dont_know: tuple[int, ...] = ()
-    refused: tuple[int, ...] = ()
-    text_en: str = ""
-    labels: tuple[str, ...] = ()
-    valid_min: float | None = None
-    valid_max: float | None = None
-    asked_if: tuple[str, tuple[int, ...]] | None = None
-
-    def score(self, codes: pd.Series) -> pd.Series:
-        """Score valid substantive answers in [0, 1]; every other value becomes NaN.
-
-        Parameters
-        ----------
-        codes : pandas.Series
-            Numeric answer codes (``dont_know``/``refused`` codes and NaN give NaN).
-
-        Returns
-        -------
-        pandas.Series
-            Float scores with the index of ``codes``.
-
-        Examples
-        --------
-        >>> item = Item("q1", "Hài lòng?", "likert", levels=(1, 2, 3, 4, 5), dont_know=(98,))
-        >>> item.score(pd.Series([1, 3, 5, 98])).tolist()
-        [0.0, 0.5, 1.0, nan]
-        """
-        x, _ = _as_float(codes)
-        return pd.Series(self._score_array(x), index=codes.index, name=codes.name)
-
-    def _score_array(self, x: np.ndarray) -> np.ndarray:
-        if self.kind == "binary":
-            out = np.isin(x, self.favourable).astype(float)
-            out[~np.isin(x, self.levels)] = np.nan
-        elif self.kind == "likert":
-            lo, hi = float(min(self.levels)), float(max(self.levels))
-            out = np.where(np.isin(x, self.levels), (x - lo) / (hi - lo), np.nan)
-            if self.direction == -1:
-                out = 1.0 - out
-        else:
-            if self.low is None or self.high is None:
-                msg = f"numeric item {self.id!r} needs goalposts low and high."
-                raise SpecError(msg)
-            with np.errstate(invalid="ignore"):
-                out = np.clip((x - self.low) / (self.high - self.low), 0.0, 1.0)
-            if self.direction == -1:
-                out = 1.0 - out
-            out = np.where(np.isfinite(x), out, np.nan)
-        out[np.isin(x, [*self.dont_know, *self.refused]) | np.isnan(x)] = np.nan
-        return out
-
-    def invalid(self, codes: pd.Series) -> pd.Series:
-        """Boolean mask of answers that are neither blank nor a code this item accepts.
-
-        Examples
-        --------
-        >>> item = Item("q1", "Có?", "binary", levels=(0, 1), favourable=(1,), refused=(99,))
-        >>> item.invalid(pd.Series([0, 1, 2, 99, None])).tolist()
-        [False, False, True, False, False]
-        """
-        x, unparsable = _as_float(codes)
-        return pd.Series(self._invalid_array(x, unparsable), index=codes.index)
-
-    def _invalid_array(self, x: np.ndarray, unparsable: np.ndarray) -> np.ndarray:
-        if self.kind == "numeric":
-            bad = np.isinf(x)
-            with np.errstate(invalid="ignore"):
-                if self.valid_min is not None:
-                    bad |= x < self.valid_min
-                if self.valid_max is not None:
-                    bad |= x > self.valid_max
-        else:
-            bad = ~np.isin(x, self.levels)
-        bad &= ~np.isnan(x) & ~np.isin(x, [*self.dont_know, *self.refused])
-        return unparsable | bad
-
-    def describe_codes(self) -> str:
-        """The accepted codes in words, for error messages.
-
-        Examples
-        --------
-        >>> Item("q1", "?", "likert", levels=(1, 2, 3, 4, 5), dont_know=(98,)).describe_codes()
-        "levels [1, 2, 3, 4, 5], don't know [98]"
-        """
-        if self.kind == "numeric":
-            lo = "-inf" if self.valid_min is None else f"{self.valid_min:g}"
-            hi = "inf" if self.valid_max is None else f"{self.valid_max:g}"
-            parts = [f"numbers in [{lo}, {hi}]"]
-        else:
-            parts = [f"levels {list(self.levels)}"]
-        if self.dont_know:
-            parts.append(f"don't know {list(self.dont_know)}")
-        if self.refused:
-            parts.append(f"refused {list(self.refused)}")
-        return ", ".join(parts)
+    return DIMENSION_MAXIMUM * n_dimensions
 
 
-@dataclass(frozen=True, slots=True)
-class Indicator:
-    """An indicator: a named score computed from one item.
+def _composite(x: float, n: int) -> float:
+    if not math.isfinite(x):
+        return x
+    return float(printed_decimal(x) * 100 / Decimal(composite_maximum(n)))
+
+
+def composite_percent(
+    total: float | pd.Series, n_dimensions: int = 8
+) -> float | pd.Series:
+    """The composite index in %: ``total / (10 x n_dimensions) x 100``, the one home of the formula.
+
+    Computed in decimal arithmetic on the printed value of ``total`` and rounded once to a double,
+    so ``composite_percent(75.24)`` is the double nearest to 94.05 (not ``94.04999999999998``).
+    :meth:`IndexSpec.composite_percent` takes ``n_dimensions`` from the spec, and the composite
+    row of :meth:`IndexSpec.measure_map` is the same ratio as a linear map.
 
     Parameters
     ----------
-    id : str
-        Indicator id (for example ``"d1_s1_i1"``).
-    name : str
-        Short English name.
-    item : str
-        Id of the questionnaire item it is computed from.
-    name_vi : str
-        Vietnamese name. default: "".
+    total : float or pandas.Series
+        Total score(s) on the 0 - 10 x n_dimensions scale.
+    n_dimensions : int
+        Number of dimensions scored 0-10. default: 8 (the DGI).
+
+    Returns
+    -------
+    float or pandas.Series
+        The composite in percent (unrounded).
+
+    Raises
+    ------
+    DGIError
+        ``total`` is not a number or Series, or ``n_dimensions`` is not a positive int.
+
+    Examples
+    --------
+    >>> composite_percent(75.24), composite_percent(68.93), composite_percent(72.7)
+    (94.05, 86.1625, 90.875)
     """
-
-    id: str
-    name: str
-    item: str
-    name_vi: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class SubDimension:
-    """A sub-dimension: the mean of its indicators, scaled to its share of the dimension."""
-
-    id: str
-    name_vi: str
-    name_en: str
-    indicators: tuple[Indicator, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Dimension:
-    """A dimension (0-10 for the DGI scale, 1-10 for the PAPI scale): the sum of its sub-dimensions."""
-
-    id: str
-    name_vi: str
-    name_en: str
-    subdimensions: tuple[SubDimension, ...]
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class IndicatorScores:
-    """Respondent-level indicator scores and the count of missing answers.
-
-    Attributes
-    ----------
-    scores : pandas.DataFrame
-        Respondents (the index of the answers) x indicators; values in [0, 1], NaN where missing.
-    missing : pandas.DataFrame
-        Indicators x reasons (``dont_know``, ``refused``, ``blank``, ``not_applicable``): counts.
-    """
-
-    scores: pd.DataFrame
-    missing: pd.DataFrame
-
-    @property
-    def n_answered(self) -> pd.Series:
-        """Number of respondents with a valid score, per indicator."""
-        return self.scores.notna().sum()
-
-    def __repr__(self) -> str:
-        extra = f"{int(self.missing.to_numpy().sum())} missing answers"
-        return frame_repr("IndicatorScores", self.scores, extra=extra)
-
-
-# ---------------------------------------------------------------------------------------------
-# parsing helpers (each raises SpecError naming the file and the key)
-# ---------------------------------------------------------------------------------------------
-def _fail(source: str, where: str, problem: str, fix: str) -> SpecError:
-    return SpecError(f"{source}: {where}: {problem}. {fix}")
-
-
-def _check_keys(d: Mapping[str, Any], allowed: set[str], source: str, where: str) -> None:
-    if not isinstance(d, Mapping):
-        raise _fail(source, where, f"expected a table, got {type(d).__name__}", "Check the TOML syntax.")
-    unknown = sorted(set(d) - allowed)
-    if unknown:
-        hints = []
-        for k in unknown:
-            close = difflib.get_close_matches(k, sorted(allowed), n=1)
-            hints.append(f"{k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise _fail(
-            source,
-            where,
-            f"unknown key(s) {', '.join(hints)}",
-            f"Allowed keys are {sorted(allowed)}; fix the spelling or remove the key.",
+    n = check_positive_int(n_dimensions, name="n_dimensions", func="composite_percent")
+    if isinstance(total, pd.Series):
+        return total.astype(float).map(lambda v: _composite(v, n))
+    if isinstance(total, bool) or not isinstance(total, int | float | np.integer | np.floating):
+        msg = (
+            "The 'total' parameter of composite_percent must be a number or a pandas Series. "
+            f"Got {type(total).__name__} instead."
         )
-
-
-def _require(d: Mapping[str, Any], key: str, source: str, where: str) -> Any:
-    if key not in d:
-        raise _fail(source, where, f"missing required key {key!r}", f"Add {key} = ... to this table.")
-    return d[key]
-
-
-def _str(value: Any, source: str, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(source, where, f"expected a non-empty string, got {value!r}", "Quote the value.")
-    return value
-
-
-def _codes(value: Any, source: str, where: str) -> tuple[int, ...]:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = [value]
-    if not isinstance(value, list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    ):
-        raise _fail(source, where, f"expected a list of integer codes, got {value!r}", "Write e.g. [1, 2].")
-    return tuple(value)
-
-
-def _number(value: Any, source: str, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _fail(source, where, f"expected a finite number, got {value!r}", "Write e.g. 0 or 120.")
-    return float(value)
-
-
-_T = TypeVar("_T")
-
-
-def _field(
-    d: Mapping[str, Any], key: str, source: str, where: str,
-    parse: Callable[[Any, str, str], _T],
-) -> _T:
-    """The required ``key`` of table ``d``, checked by ``parse`` (errors name ``where.key``)."""
-    return parse(_require(d, key, source, where), source, f"{where}.{key}")
-
-
-def _table_id(
-    raw: Any, allowed: set[str], source: str, where: str, kind: str, *, position: bool = True
-) -> tuple[str, str]:
-    """Check the keys of a table that has an ``id`` and read the id.
-
-    Until the id is read, errors name the table ``kind 'id' (where)`` (without ``(where)`` if not
-    ``position``) when it has a string id, else ``where``. Returns the id and ``kind 'id'``, the
-    name of the table in later errors.
-    """
-    if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
-        where = f"{kind} {raw['id']!r}" + (f" ({where})" if position else "")
-    _check_keys(raw, allowed, source, where)
-    tid = _field(raw, "id", source, where, _str)
-    return tid, f"{kind} {tid!r}"
-
-
-def _nonempty_list(d: Mapping[str, Any], key: str, source: str, where: str, what: str, fix: str) -> list[Any]:
-    """The required ``key`` of ``d``: a list with at least one ``what``."""
-    value = _require(d, key, source, where)
-    if not isinstance(value, list) or not value:
-        raise _fail(source, f"{where}.{key}", f"needs at least one {what}", fix)
-    return value
-
-
-def _parse_item(raw: Mapping[str, Any], defaults: Mapping[str, Any], source: str, pos: int) -> Item:
-    iid, where = _table_id(raw, _ITEM_KEYS, source, f"items[{pos}]", "item")
-    kind = _require(raw, "kind", source, where)
-    if kind not in _KINDS:
-        raise _fail(
-            source, f"{where}.kind", f"unknown kind {kind!r}", f"Use one of {list(_KINDS)}."
-        )
-    text = _field(raw, "text", source, where, _str)
-    direction = raw.get("direction", 1)
-    if direction not in (1, -1) or isinstance(direction, bool):
-        raise _fail(source, f"{where}.direction", f"got {direction!r}", "Use 1 or -1.")
-    dk = _codes(raw.get("dont_know", defaults.get("dont_know", [])), source, f"{where}.dont_know")
-    rf = _codes(raw.get("refused", defaults.get("refused", [])), source, f"{where}.refused")
-    levels: tuple[int, ...] = ()
-    favourable: tuple[int, ...] = ()
-    low = high = vmin = vmax = None
-    if kind in ("binary", "likert"):
-        levels = _field(raw, "levels", source, where, _codes)
-        if len(set(levels)) != len(levels) or len(levels) < 2:
-            raise _fail(
-                source, f"{where}.levels", f"needs at least 2 distinct codes, got {list(levels)}",
-                "List every substantive answer code once.",
-            )
-        if kind == "likert" and list(levels) != sorted(levels):
-            raise _fail(
-                source, f"{where}.levels", f"Likert levels must be increasing, got {list(levels)}",
-                "List the codes in scale order and use direction = -1 to reverse the scale.",
-            )
-        for key in ("low", "high", "valid_min", "valid_max"):
-            if key in raw:
-                raise _fail(source, f"{where}.{key}", f"only numeric items take {key!r}", "Remove it.")
-    if kind == "binary":
-        favourable = _field(raw, "favourable", source, where, _codes)
-        if not favourable or not set(favourable) < set(levels):
-            raise _fail(
-                source, f"{where}.favourable",
-                f"{list(favourable)} must be a non-empty proper subset of levels {list(levels)}",
-                "List the codes that count as the favourable answer.",
-            )
-    elif "favourable" in raw:
-        raise _fail(source, f"{where}.favourable", "only binary items take 'favourable'", "Remove it.")
-    if kind == "numeric":
-        if "levels" in raw:
-            raise _fail(source, f"{where}.levels", "numeric items take goalposts, not levels",
-                        "Replace levels with low = ... and high = ....")
-        low = _field(raw, "low", source, where, _number)
-        high = _field(raw, "high", source, where, _number)
-        if not low < high:
-            raise _fail(source, f"{where}.low/high", f"need low < high, got {low} and {high}",
-                        "Swap them and set direction = -1 if smaller is better.")
-        if "valid_min" in raw:
-            vmin = _number(raw["valid_min"], source, f"{where}.valid_min")
-        if "valid_max" in raw:
-            vmax = _number(raw["valid_max"], source, f"{where}.valid_max")
-    overlap = sorted((set(dk) | set(rf)) & set(levels)) + sorted(set(dk) & set(rf))
-    if overlap:
-        raise _fail(
-            source, where, f"code(s) {overlap} are both a level and a don't-know/refused code",
-            "Give don't know and refused codes of their own (e.g. 98, 99).",
-        )
-    labels = tuple(str(v) for v in raw.get("labels", []))
-    if labels and len(labels) != len(levels):
-        raise _fail(source, f"{where}.labels", f"{len(labels)} labels for {len(levels)} levels",
-                    "Give one label per level, in the same order.")
-    asked_if = None
-    if "asked_if" in raw:
-        cond, wc = raw["asked_if"], f"{where}.asked_if"
-        _check_keys(cond, _ASKED_IF_KEYS, source, wc)
-        asked_if = (_field(cond, "item", source, wc, _str), _field(cond, "codes", source, wc, _codes))
-    return Item(
-        id=iid, text=text, kind=kind, levels=levels, favourable=favourable, direction=direction,
-        low=low, high=high, dont_know=dk, refused=rf, text_en=str(raw.get("text_en", "")),
-        labels=labels, valid_min=vmin, valid_max=vmax, asked_if=asked_if,
-    )
-
-
-def _parse_dimension(raw: Mapping[str, Any], source: str, pos: int) -> Dimension:
-    did, where = _table_id(raw, _DIMENSION_KEYS, source, f"dimensions[{pos}]", "dimension")
-    subs_raw = _nonempty_list(raw, "subdimensions", source, where, "sub-dimension",
-                              "Add [[dimensions.subdimensions]] tables under it.")
-    subs = []
-    for j, s in enumerate(subs_raw):
-        sid, w = _table_id(s, _SUBDIMENSION_KEYS, source, f"{where}.subdimensions[{j}]", "sub-dimension",
-                           position=False)
-        inds_raw = _nonempty_list(s, "indicators", source, w, "indicator",
-                                  "Add indicators = [{ id = ..., name = ..., item = ... }].")
-        inds = []
-        for k, ind in enumerate(inds_raw):
-            wi = f"{w}.indicators[{k}]"
-            _check_keys(ind, _INDICATOR_KEYS, source, wi)
-            inds.append(
-                Indicator(
-                    id=_field(ind, "id", source, wi, _str),
-                    name=_field(ind, "name", source, wi, _str),
-                    item=_field(ind, "item", source, wi, _str),
-                    name_vi=str(ind.get("name_vi", "")),
-                )
-            )
-        subs.append(
-            SubDimension(
-                id=sid,
-                name_vi=_field(s, "name_vi", source, w, _str),
-                name_en=_field(s, "name_en", source, w, _str),
-                indicators=tuple(inds),
-            )
-        )
-    return Dimension(
-        id=did,
-        name_vi=_field(raw, "name_vi", source, where, _str),
-        name_en=_field(raw, "name_en", source, where, _str),
-        subdimensions=tuple(subs),
-    )
-
-
-def _topological_items(items: Sequence[Item], source: str) -> tuple[str, ...]:
-    """Order items so that every filter item comes before the items it controls; reject cycles."""
-    by_id = {it.id: it for it in items}
-    order: list[str] = []
-    state: dict[str, int] = {}  # 1 = visiting, 2 = done
-
-    def visit(iid: str, path: list[str]) -> None:
-        if state.get(iid) == 2:
-            return
-        if state.get(iid) == 1:
-            cycle = [*path[path.index(iid):], iid]
-            raise _fail(
-                source, f"item {iid!r}.asked_if",
-                f"skip-logic cycle {' -> '.join(cycle)}",
-                "An item cannot (directly or indirectly) filter itself; remove one asked_if.",
-            )
-        state[iid] = 1
-        cond = by_id[iid].asked_if
-        if cond is not None:
-            visit(cond[0], [*path, iid])
-        state[iid] = 2
-        order.append(iid)
-
-    for it in items:
-        visit(it.id, [])
-    return tuple(order)
+        raise DGIError(msg)
+    return _composite(float(total), n)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -581,7 +182,7 @@ class IndexSpec:
     validates everything (unknown keys, kinds, items, duplicate ids, skip-logic cycles) and raises
     :class:`~dgi_stats.exceptions.SpecError` naming the file, the key and the fix.
 
-    Attributes
+    Parameters
     ----------
     name : str
         Index name ("DGI", "PAPI", ...).
@@ -627,48 +228,13 @@ class IndexSpec:
     _item_order: tuple[str, ...] = field(default=(), init=False)
 
     def __post_init__(self) -> None:
-        src = self.path
-        if self.scale not in _SCALES:
-            raise _fail(src, "index.scale", f"unknown scale {self.scale!r}", f"Use one of {list(_SCALES)}.")
-        if not self.dimensions:
-            raise _fail(src, "dimensions", "no dimensions", "Add [[dimensions]] tables.")
-        seen: dict[str, str] = {}
-        for what, ids in (
-            ("item", [it.id for it in self.items]),
-            ("dimension", [d.id for d in self.dimensions]),
-            ("sub-dimension", [s.id for d in self.dimensions for s in d.subdimensions]),
-            ("indicator", self.indicator_ids),
-        ):
-            for i in ids:
-                if i in seen or i in ("total", "composite"):
-                    first = seen.get(i, "reserved measure name")
-                    raise _fail(
-                        src, f"{what} {i!r}", f"duplicate id (already used by: {first})",
-                        "Every item, dimension, sub-dimension and indicator needs its own id.",
-                    )
-                seen[i] = what
-        items = {it.id: it for it in self.items}
-        for d in self.dimensions:
-            for s in d.subdimensions:
-                for ind in s.indicators:
-                    if ind.item not in items:
-                        close = difflib.get_close_matches(ind.item, list(items), n=3)
-                        raise _fail(
-                            src, f"indicator {ind.id!r}.item",
-                            f"unknown item {ind.item!r}" + (f" (closest: {close})" if close else ""),
-                            "Add the item under [[items]] or fix the reference.",
-                        )
-        for it in self.items:
-            if it.asked_if is not None and it.asked_if[0] not in items:
-                raise _fail(
-                    src, f"item {it.id!r}.asked_if.item", f"unknown item {it.asked_if[0]!r}",
-                    "Point asked_if at an item listed under [[items]].",
-                )
-        object.__setattr__(self, "_item_order", _topological_items(self.items, src))
+        object.__setattr__(
+            self, "_item_order", check_hierarchy(self.scale, self.items, self.dimensions, self.path)
+        )
 
     # ------------------------------------------------------------------ constructors
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, source: str = "<dict>") -> IndexSpec:
+    def from_dict(cls, data: Mapping[str, object], *, source: str = "<dict>") -> IndexSpec:
         """Build a spec from the parsed TOML structure (``[index]``, ``[[items]]``, ``[[dimensions]]``).
 
         Parameters
@@ -699,36 +265,7 @@ class IndexSpec:
         >>> spec.measure_ids
         ['d1_s1_i1', 'd1_s1', 'd1', 'total', 'composite']
         """
-        _check_keys(data, _TOP_KEYS, source, "top level")
-        index = _require(data, "index", source, "top level")
-        _check_keys(index, _INDEX_KEYS, source, "[index]")
-        defaults = data.get("defaults", {})
-        _check_keys(defaults, _DEFAULT_KEYS, source, "[defaults]")
-        items_raw = _require(data, "items", source, "top level")
-        dims_raw = _require(data, "dimensions", source, "top level")
-        if not isinstance(items_raw, list) or not isinstance(dims_raw, list):
-            raise _fail(source, "items/dimensions", "expected arrays of tables",
-                        "Write [[items]] and [[dimensions]] tables.")
-        year = _require(index, "year", source, "[index]")
-        if isinstance(year, bool) or not isinstance(year, int):
-            raise _fail(source, "index.year", f"expected an integer year, got {year!r}", "Write e.g. 2021.")
-        scale = index.get("scale", "dgi")
-        if scale not in _SCALES:
-            raise _fail(source, "index.scale", f"unknown scale {scale!r}", f"Use one of {list(_SCALES)}.")
-        return cls(
-            name=_str(_require(index, "name", source, "[index]"), source, "index.name"),
-            year=year,
-            scale=scale,
-            items=tuple(_parse_item(r, defaults, source, i) for i, r in enumerate(items_raw)),
-            dimensions=tuple(_parse_dimension(r, source, i) for i, r in enumerate(dims_raw)),
-            unit_column=str(index.get("unit_column", "district")),
-            respondent_column=str(index.get("respondent_column", "respondent_id")),
-            version=str(index.get("version", "")),
-            description=str(index.get("description", "")),
-            source=str(index.get("source", "")),
-            notes=str(index.get("notes", "")),
-            path=source,
-        )
+        return cls(**parse_spec(data, source=source))
 
     @classmethod
     def from_toml(cls, path: str | Path) -> IndexSpec:
@@ -756,21 +293,7 @@ class IndexSpec:
         >>> spec.year
         2021
         """
-        p = Path(path)
-        name = p.name
-        try:
-            text = p.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
-            msg = f"spec file {str(p)!r} does not exist; check the 'path' argument of IndexSpec.from_toml."
-            raise SpecError(msg) from None
-        except UnicodeDecodeError as exc:
-            msg = f"{name}: not UTF-8 ({exc}); save the spec file as UTF-8."
-            raise SpecError(msg) from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            msg = f"{name}: invalid TOML: {exc}. Fix the syntax at that line."
-            raise SpecError(msg) from None
+        data, name = read_toml(path)
         return cls.from_dict(data, source=name)
 
     # ------------------------------------------------------------------ ids and lookups
@@ -819,6 +342,20 @@ class IndexSpec:
     def item(self, item_id: str) -> Item:
         """Return the item with id ``item_id``.
 
+        Parameters
+        ----------
+        item_id : str
+            An item id.
+
+        Returns
+        -------
+        Item
+
+        Raises
+        ------
+        DGIError
+            No such item.
+
         Examples
         --------
         >>> from dgi_stats.datasets import load_spec
@@ -833,6 +370,11 @@ class IndexSpec:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per indicator: its dimension, sub-dimension, item and scoring rule.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by indicator.
 
         Examples
         --------
@@ -868,6 +410,42 @@ class IndexSpec:
         )
 
     # ------------------------------------------------------------------ scaling
+    @property
+    def composite_maximum(self) -> float:
+        """The highest possible total: 10 x the number of dimensions (:func:`composite_maximum`).
+
+        Examples
+        --------
+        >>> from dgi_stats.datasets import load_spec
+        >>> load_spec(2021).composite_maximum
+        80.0
+        """
+        return composite_maximum(len(self.dimensions))
+
+    def composite_percent(self, total: float | pd.Series) -> float | pd.Series:
+        """The composite % of a published total: ``total / composite_maximum x 100``.
+
+        :func:`composite_percent` with this spec's number of dimensions (decimal arithmetic on
+        the printed total).
+
+        Parameters
+        ----------
+        total : float or pandas.Series
+            Total score(s).
+
+        Returns
+        -------
+        float or pandas.Series
+            The composite in percent (unrounded).
+
+        Examples
+        --------
+        >>> from dgi_stats.datasets import load_spec
+        >>> load_spec(2021).composite_percent(75.24)
+        94.05
+        """
+        return composite_percent(total, len(self.dimensions))
+
     def measure_map(self) -> tuple[pd.DataFrame, pd.Series]:
         """The exact linear map from unit-level indicator means to every other measure.
 
@@ -916,7 +494,7 @@ class IndexSpec:
             b[d.id] = b[subs].sum()
         w.loc["total"] = w.loc[self.dimension_ids].sum()
         b["total"] = b[self.dimension_ids].sum()
-        factor = 100.0 / (10.0 * len(self.dimensions))
+        factor = 100.0 / self.composite_maximum
         w.loc["composite"] = w.loc["total"] * factor
         b["composite"] = b["total"] * factor
         return w, b
@@ -979,7 +557,7 @@ class IndexSpec:
         for d in self.dimensions:
             w.loc[d.id, [s.id for s in d.subdimensions]] = 1.0
         w.loc["total"] = w.loc[self.dimension_ids].sum()
-        w.loc["composite"] = w.loc["total"] * 100.0 / (10.0 * len(self.dimensions))
+        w.loc["composite"] = w.loc["total"] * 100.0 / self.composite_maximum
         return w, pd.Series(0.0, index=rows)
 
     # ------------------------------------------------------------------ scoring
@@ -1023,8 +601,6 @@ class IndexSpec:
         >>> res.scores.loc[:, "d1_s2_i2"].tolist(), int(res.missing.loc["d1_s2_i2", "dont_know"])
         ([0.0, nan], 1)
         """
-        from dgi_stats._validation import check_columns
-
         needed = self.scored_item_ids
         check_columns(answers, needed, name="answers")
         rid = self.respondent_column
@@ -1038,7 +614,7 @@ class IndexSpec:
                     f"(rows {rows}). Each respondent must appear once; remove or renumber the duplicates."
                 )
                 raise DGIError(msg)
-        arrays = {iid: _as_float(answers[iid]) for iid in needed}
+        arrays = {iid: as_float(answers[iid]) for iid in needed}
         self._check_codes(answers, arrays)
         items = {it.id: it for it in self.items}
         n = len(answers)
@@ -1075,6 +651,16 @@ class IndexSpec:
     def validate_answers(self, answers: pd.DataFrame) -> None:
         """Check columns and codes of ``answers`` without scoring; raise :class:`DGIError` if bad.
 
+        Parameters
+        ----------
+        answers : pandas.DataFrame
+            One row per respondent, one column per item.
+
+        Raises
+        ------
+        DGIError
+            A missing item column, or codes outside the spec.
+
         Examples
         --------
         >>> from dgi_stats.datasets import load_spec
@@ -1085,11 +671,9 @@ class IndexSpec:
         ...
         dgi_stats.exceptions.DGIError: answers has codes outside the spec ...
         """
-        from dgi_stats._validation import check_columns
-
         needed = self.scored_item_ids
         check_columns(answers, needed, name="answers")
-        self._check_codes(answers, {iid: _as_float(answers[iid]) for iid in needed})
+        self._check_codes(answers, {iid: as_float(answers[iid]) for iid in needed})
 
     def _check_codes(
         self,

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from dgi_stats.exceptions import DGIError
-from dgi_stats.scores.spec import IndexSpec
+from dgi_stats.scores.spec import IndexSpec, composite_maximum
 from dgi_stats.simulate._common import N_CELLS, match_names
 from dgi_stats.simulate.latent import (
     CompiledSpec,
@@ -447,7 +447,7 @@ def check_true_scores(true_scores: object, comp: CompiledSpec, units: Sequence[s
             msg = "true_scores['total'] is not the sum of the dimensions; drop it or fix it."
             raise DGIError(msg)
     if "composite" in tab.columns:
-        factor = 100.0 / (10.0 * len(dims))
+        factor = 100.0 / composite_maximum(len(dims))
         gap = np.abs(tab.loc[list(units), "composite"].to_numpy(dtype=float) - vals.sum(axis=1) * factor)
         if np.any(gap > 1e-6):
             msg = "true_scores['composite'] is not total / (10 x dimensions) x 100; drop it or fix it."

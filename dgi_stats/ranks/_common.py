@@ -1,4 +1,4 @@
-"""Input handling shared by the rank functions: (estimates, cov, df) from a Series, a Scores or replicates.
+"""Input handling shared by the rank and planning functions: (estimates, cov, df) from a Series, a Scores or replicates.
 
 Degrees of freedom travel with the covariance: a :class:`~dgi_stats.scores.Scores` carries the
 design df of each unit; bare ``(estimates, cov)`` need ``df`` (``numpy.inf`` declares the covariance
@@ -8,7 +8,8 @@ known, e.g. published standard errors of a large survey).
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -17,11 +18,16 @@ from dgi_stats._typing import FloatArray
 from dgi_stats._validation import check_covariance, did_you_mean
 from dgi_stats.exceptions import DGIDeprecationWarning, DGIError
 from dgi_stats.ranks._core import std_errors
+from dgi_stats.scores._common import replicate_covariance
 from dgi_stats.scores.pivot import Scores
 from dgi_stats.survey.estimators import SurveyEstimate
 
 __all__ = [
     "LARGE_DF",
+    "CovarianceLike",
+    "DfLike",
+    "EstimatesLike",
+    "FactorsLike",
     "RankInput",
     "confidence_level_from",
     "prepare",
@@ -30,12 +36,41 @@ __all__ = [
 ]
 
 
+#: What the rank functions rank: a Scores (with ``measure``), a by-unit SurveyEstimate, estimates
+#: indexed by unit (a Series or one-column DataFrame), or a 1-D array.
+EstimatesLike: TypeAlias = Scores | SurveyEstimate | pd.Series | pd.DataFrame | FloatArray | Sequence[float]
+#: A covariance of the estimates: p x p (DataFrame indexed by unit, or array); a 1-D array or a
+#: Series is read as the variances.
+CovarianceLike: TypeAlias = pd.DataFrame | pd.Series | FloatArray
+#: Degrees of freedom per unit: one number for all, a Series indexed by unit, or one per unit.
+DfLike: TypeAlias = float | pd.Series | FloatArray
+#: Replicate factors ``f_r``: one number for all replicates, or one per replicate.
+FactorsLike: TypeAlias = float | FloatArray
+
 # above this many degrees of freedom for every unit, t and normal critical values agree to < 1 %
 LARGE_DF = 100.0
 
 
 class RankInput:
-    """Validated inputs: unit labels, estimates, covariance (original orientation) and df per unit."""
+    """Validated inputs: unit labels, estimates, covariance (original orientation) and df per unit.
+
+    Parameters
+    ----------
+    units : pandas.Index
+        Unit labels.
+    theta : numpy.ndarray
+        Estimates.
+    cov : numpy.ndarray
+        Their covariance.
+    df : numpy.ndarray, optional
+        Degrees of freedom per unit. default: None (infinite: covariance known).
+
+    Examples
+    --------
+    >>> ri = RankInput(pd.Index(["a", "b"]), np.array([1.0, 2.0]), np.eye(2), np.array([5.0, 5.0]))
+    >>> ri.studentised, ri.subset(np.array([1])).units.tolist()
+    (True, ['b'])
+    """
 
     __slots__ = ("cov", "df", "theta", "units")
 
@@ -53,13 +88,28 @@ class RankInput:
         return bool((self.df <= LARGE_DF).any())
 
     def subset(self, pos: np.ndarray) -> RankInput:
-        """The inputs of the units at positions ``pos``."""
+        """The inputs of the units at positions ``pos``.
+
+        Parameters
+        ----------
+        pos : numpy.ndarray
+            Positions of the units to keep, in the order wanted.
+
+        Returns
+        -------
+        RankInput
+        """
         return RankInput(
             pd.Index(self.units[pos]), self.theta[pos], self.cov[np.ix_(pos, pos)], self.df[pos]
         )
 
     def critical_law(self) -> str:
-        """How critical values treat the covariance, in words (stored in every result)."""
+        """How critical values treat the covariance, in words (stored in every result).
+
+        Returns
+        -------
+        str
+        """
         if not self.studentised:
             if np.isinf(self.df).all():
                 return "normal (covariance declared known: df = inf)"
@@ -77,7 +127,33 @@ class RankInput:
 
 
 def replicate_columns(replicates: pd.DataFrame, units: pd.Index, *, func: str) -> FloatArray:
-    """The columns of ``replicates`` (replicates x units) for ``units``, in their order, as floats."""
+    """The columns of ``replicates`` (replicates x units) for ``units``, in their order, as floats.
+
+    Parameters
+    ----------
+    replicates : pandas.DataFrame
+        Replicates (rows) x units (columns).
+    units : pandas.Index
+        The units wanted.
+    func : str
+        The caller's name, for the messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Replicates x ``units``.
+
+    Raises
+    ------
+    DGIError
+        A unit has no column.
+
+    Examples
+    --------
+    >>> reps = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]})
+    >>> replicate_columns(reps, pd.Index(["b", "a"]), func="f").tolist()
+    [[3.0, 1.0], [4.0, 2.0]]
+    """
     missing = [u for u in units if u not in replicates.columns]
     if missing:
         msg = f"The 'replicates' parameter of {func} has no column for unit(s) {missing}."
@@ -89,7 +165,7 @@ def _cov_from_replicates(
     replicates: pd.DataFrame,
     units: pd.Index,
     theta: FloatArray,
-    factors: Any,
+    factors: FactorsLike | None,
     mse: bool,
     func: str,
 ) -> FloatArray:
@@ -111,13 +187,31 @@ def _cov_from_replicates(
         if (f < 0).any() or not np.isfinite(f).all():
             msg = f"The 'replicate_factors' parameter of {func} must be finite and non-negative."
             raise DGIError(msg)
-    centre = theta if mse else reps.mean(axis=0)
-    dev = reps - centre
-    return (dev * f[:, None]).T @ dev
+    return replicate_covariance(reps, theta, f, mse=mse)
 
 
 def confidence_level_from(confidence_level: float, coverage: float | None, func: str) -> float:
-    """The level, from ``confidence_level`` or the deprecated ``coverage`` keyword (with a warning)."""
+    """The level, from ``confidence_level`` or the deprecated ``coverage`` keyword (with a warning).
+
+    Parameters
+    ----------
+    confidence_level : float
+        The level given under its name.
+    coverage : float or None
+        The level given under its deprecated name.
+    func : str
+        The caller's name, for the warning.
+
+    Returns
+    -------
+    float
+        ``coverage`` when given (a DGIDeprecationWarning), else ``confidence_level``.
+
+    Examples
+    --------
+    >>> confidence_level_from(0.9, None, "f")
+    0.9
+    """
     if coverage is None:
         return confidence_level
     warnings.warn(
@@ -129,10 +223,34 @@ def confidence_level_from(confidence_level: float, coverage: float | None, func:
     return coverage
 
 
-def resolve_df(df: Any, units: pd.Index, *, func: str, source: str = "") -> FloatArray:
+def resolve_df(df: DfLike | None, units: pd.Index, *, func: str, source: str = "") -> FloatArray:
     """Degrees of freedom per unit as floats (inf = known), or a DGIError naming the units.
 
-    ``df`` is a number, a Series indexed by unit or an array with one value per unit.
+    Parameters
+    ----------
+    df : float, pandas.Series or numpy.ndarray or None
+        A number, a Series indexed by unit or an array with one value per unit.
+    units : pandas.Index
+        The units.
+    func : str
+        The caller's name, for the messages.
+    source : str
+        Why no df is available (for the message when ``df`` is None). default: "".
+
+    Returns
+    -------
+    numpy.ndarray
+        One df per unit (``inf``: known).
+
+    Raises
+    ------
+    DGIError
+        ``df`` missing, of the wrong shape or <= 0 for some unit (the message names them).
+
+    Examples
+    --------
+    >>> resolve_df(5, pd.Index(["a", "b"]), func="f").tolist()
+    [5.0, 5.0]
     """
     hint = (
         f"Pass df=<design df per unit> to {func}, or df=numpy.inf to declare the covariance known "
@@ -207,20 +325,59 @@ def _from_survey_estimate(
 
 
 def prepare(
-    estimates: Any,
-    cov: Any,
+    estimates: EstimatesLike,
+    cov: CovarianceLike | None,
     *,
     func: str,
     measure: str = "total",
-    df: Any = None,
+    df: DfLike | None = None,
     replicates: pd.DataFrame | None = None,
-    replicate_factors: Any = None,
+    replicate_factors: FactorsLike | None = None,
     replicate_mse: bool = False,
     min_units: int = 2,
 ) -> RankInput:
     """Validate ``(estimates, cov, df)`` (or a Scores, or replicates) and return arrays with unit labels.
 
-    A Scores input brings its design df (``Scores.df``) unless ``df`` is given.
+    A Scores input brings its design df (``Scores.df``) unless ``df`` is given; a by-unit
+    SurveyEstimate its effective (Satterthwaite) or design df.
+
+    Parameters
+    ----------
+    estimates : Scores, SurveyEstimate, pandas.Series, pandas.DataFrame or array-like
+        What is ranked (see :data:`EstimatesLike`).
+    cov : pandas.DataFrame, pandas.Series or numpy.ndarray or None
+        Covariance (None with a Scores or SurveyEstimate, or with ``replicates``).
+    func : str
+        The caller's name, for the messages.
+    measure : str
+        Measure of a Scores or variable of a SurveyEstimate. default: "total".
+    df : float, pandas.Series or numpy.ndarray, optional
+        Degrees of freedom per unit. default: None (from the input).
+    replicates : pandas.DataFrame, optional
+        Replicate estimates (replicates x units) that give ``cov``
+        (:func:`dgi_stats.scores._common.replicate_covariance`). default: None.
+    replicate_factors : float or numpy.ndarray, optional
+        ``f_r``. default: 1/(R − 1).
+    replicate_mse : bool
+        Centre replicates at the estimates. default: False.
+    min_units : int
+        Fewest units accepted. default: 2.
+
+    Returns
+    -------
+    RankInput
+
+    Raises
+    ------
+    DGIError
+        Bad estimates, covariance or df (the message names the units).
+
+    Examples
+    --------
+    >>> ri = prepare(pd.Series([1.0, 2.0], index=["a", "b"]), np.diag([0.1, 0.2]), func="f",
+    ...              df=np.inf)
+    >>> ri.units.tolist(), ri.se.round(3).tolist(), ri.critical_law()
+    (['a', 'b'], [0.316, 0.447], 'normal (covariance declared known: df = inf)')
     """
     source = "bare estimates and covariance carry none"
     if isinstance(estimates, SurveyEstimate):
@@ -302,7 +459,9 @@ def prepare(
             raise DGIError(msg)
         c = cov.loc[list(units), list(units)].to_numpy(dtype=float)
     else:
-        c = cov
+        c = np.asarray(cov, dtype=float)
+    # df first: a unit with one PSU (df 0, often a NaN variance) is then named in the message
+    dfs = resolve_df(df, units, func=func, source=source)
     c = check_covariance(c, p, name="cov", func=func)
-    return RankInput(units, theta, c, resolve_df(df, units, func=func, source=source))
+    return RankInput(units, theta, c, dfs)
 
