@@ -303,7 +303,7 @@ def se_against_truth(year: int, n_sims: int, *, seed: int = 20240611, old: bool 
     ``old=True`` also runs the pipeline on files without the frame columns (with-replacement
     communes) and adds ``rms_se_old``.
     """
-    from dgi_stats.datasets.generate import RESPONDENTS_PER_VILLAGE, SEED
+    from dgi_stats.datasets.recipe import RESPONDENTS_PER_VILLAGE, SEED
     from dgi_stats.report.analysis import analyse_survey
     from dgi_stats.simulate import simulate_population, simulate_survey
 

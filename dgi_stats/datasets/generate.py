@@ -33,30 +33,13 @@ import numpy as np
 import pandas as pd
 
 from dgi_stats.datasets._specs import load_spec
+from dgi_stats.datasets.recipe import RESPONDENTS_PER_VILLAGE, SEED, YEARS, file_names
 from dgi_stats.simulate import simulate_population, simulate_survey
 
 __all__ = ["RESPONDENTS_PER_VILLAGE", "SEED", "YEARS", "file_names", "generate_year", "main"]
 
-#: Seed of the bundled SYNTHETIC surveys.
-SEED = 20241126
-#: Years with a bundled SYNTHETIC survey.
-YEARS: tuple[int, ...] = (2020, 2021, 2022, 2023, 2024)
-#: Adults drawn per sampled village (about 65 % respond: about 325 respondents per unit).
-RESPONDENTS_PER_VILLAGE = 28
-
 _WEIGHT_FORMAT = "%.12g"
 _SCORE_FORMAT = "%.10f"
-
-
-def file_names(year: int) -> dict[str, str]:
-    """The bundled file names of ``year`` (keys ``respondents``, ``frame``, ``true_scores``).
-
-    Examples
-    --------
-    >>> file_names(2021)["respondents"]
-    'dgi_2021_SYNTHETIC_respondents.csv.gz'
-    """
-    return {k: f"dgi_{year}_SYNTHETIC_{k}.csv.gz" for k in ("respondents", "frame", "true_scores")}
 
 
 def _write_gz(frame: pd.DataFrame, path: Path, float_format: str) -> None:

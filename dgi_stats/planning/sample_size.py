@@ -28,7 +28,7 @@ from dgi_stats._results import (
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import FloatArray
 from dgi_stats._validation import check_positive_int, check_probability
-from dgi_stats.datasets.generate import SEED
+from dgi_stats.datasets.recipe import SEED
 from dgi_stats.exceptions import DGIError
 from dgi_stats.planning._common import binomial_se
 from dgi_stats.ranks._common import confidence_level_from
@@ -346,7 +346,7 @@ def required_sample_size(
         Monte Carlo draws of each rank-change test's critical values. default: 2000.
     population_seed : int, optional
         Seed of the SYNTHETIC populations (frames and cluster effects). default: that of the
-        bundled surveys (:data:`dgi_stats.datasets.generate.SEED`).
+        bundled surveys (:data:`dgi_stats.datasets.recipe.SEED`).
     rng : int, Generator or None
         Source of every sample and test draw. default: None.
     **renamed
