@@ -7,9 +7,8 @@ table of units scored from sample surveys.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from dgi_stats import _moved
+from dgi_stats._version import __version__
 
 _moved.install()  # old module paths (0.1) import with a deprecation warning for one release
 
@@ -112,8 +111,8 @@ __all__ = [
     "__version__",
     "calibrate",
     "ciprop",
-    "composite",
     "competition_rank",
+    "composite",
     "composite_percent",
     "contrast",
     "datasets",

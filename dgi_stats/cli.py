@@ -30,7 +30,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from dgi_stats import __version__
+from dgi_stats.datasets import load_spec
 from dgi_stats.exceptions import DGIError
+from dgi_stats.report import VARIANCE_METHODS, ReportError, run_report, validate_survey
+from dgi_stats.report.templates.labels import LANGS
+from dgi_stats.survey.design import LONELY_PSU_OPTIONS
 
 __all__ = ["main", "make_parser"]
 
@@ -48,8 +53,6 @@ def _year(text: str) -> int:
 
 def _add_design_options(cmd: argparse.ArgumentParser) -> None:
     """Options of the survey's reading and design, shared by ``report`` and ``validate``."""
-    from dgi_stats.survey.design import LONELY_PSU_OPTIONS
-
     cmd.add_argument("--encoding", metavar="CODEC",
                      help="text encoding of CSV files, e.g. cp1258 (default: UTF-8 or UTF-16, detected)")
     cmd.add_argument("--lonely-psu", choices=LONELY_PSU_OPTIONS, default="fail",
@@ -64,7 +67,7 @@ def _add_design_options(cmd: argparse.ArgumentParser) -> None:
                      help="population sizes per stage (communes in the unit, villages in the commune[, "
                           "adults in the village]); 'none' for no fpc (default: the frame columns when "
                           "present)")
-    cmd.add_argument("--variance", choices=("taylor", "jkn", "bootstrap"), default="taylor",
+    cmd.add_argument("--variance", choices=VARIANCE_METHODS, default="taylor",
                      help="variance method: taylor linearisation (default), jkn (delete-one-commune "
                           "jackknife) or bootstrap (Rao-Wu) replicates")
     cmd.add_argument("--replicates", type=int, default=200, metavar="N",
@@ -84,8 +87,6 @@ def make_parser() -> argparse.ArgumentParser:
     >>> args.command, args.year, args.out
     ('report', 2021, 'out')
     """
-    from dgi_stats import __version__
-
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Survey statistics for governance indices (DGI, PAPI): annual reports and checks.",
@@ -116,7 +117,7 @@ def make_parser() -> argparse.ArgumentParser:
     rep.add_argument("--confidence-level", type=float, default=0.95, metavar="LEVEL",
                      help="level of intervals and rank sets (default: 0.95)")
     rep.add_argument("--seed", type=int, default=20240101, help="random seed (default: 20240101)")
-    rep.add_argument("--lang", choices=("en", "vi"), default="en",
+    rep.add_argument("--lang", choices=LANGS, default="en",
                      help="language of the report: en (English, default) or vi (Vietnamese)")
     rep.add_argument("--notebook", metavar="PATH",
                      help="run this notebook instead of the packaged template")
@@ -148,9 +149,13 @@ def _error(command: str, message: str) -> None:
     print(f"{PROG} {command}: error: {text}", file=sys.stderr)
 
 
-def _report(args: argparse.Namespace) -> int:
-    from dgi_stats.report.pipeline import ReportError, run_report
+def _inputs(summary: dict[str, object]) -> dict[str, object]:
+    """The ``inputs`` of a report's summary (role -> SHA-256)."""
+    inputs = summary.get("inputs", {})
+    return inputs if isinstance(inputs, dict) else {}
 
+
+def _report(args: argparse.Namespace) -> int:
     def progress(msg: str) -> None:
         if not args.quiet:
             print(f"[{PROG} report {args.year}] {msg}...", file=sys.stderr, flush=True)
@@ -200,16 +205,13 @@ def _report(args: argparse.Namespace) -> int:
     lines.append(f"  figures:           {shown / 'figures'}/ ({n_fig} figures, PNG and SVG)")
     if args.data is None:
         lines.append("  (bundled SYNTHETIC survey: not the DGI's microdata; see the report's banner)")
-    elif args.previous_data is None and "previous_survey" in result.summary.get("inputs", {}):
+    elif args.previous_data is None and "previous_survey" in _inputs(result.summary):
         lines.append(f"  (no --previous-data: the report has no change on {args.year - 1})")
     print("\n".join(lines))
     return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from dgi_stats.datasets import load_spec
-    from dgi_stats.report.pipeline import validate_survey
-
     try:
         spec = load_spec(args.year)
         found = validate_survey(

@@ -2,7 +2,7 @@
 
 The layers (docs/contributing.md, "Architecture"), lowest first::
 
-    core      exceptions, _validation, _rng, _results, _typing, _draws, _moved, units
+    core      exceptions, _validation, _rng, _results, _typing, _draws, _moved, _version, units
     survey    design, weighting, variance, estimators
     scores    spec, answers, Scores (pivot), score (index)
     ranks, composite
@@ -32,7 +32,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dgi_stats"
 #: level of each top-level part of the package (lower imports nothing higher)
 LEVEL: dict[str, int] = {
     "exceptions": 0, "_validation": 0, "_rng": 0, "_results": 0, "_typing": 0, "_draws": 0,
-    "_moved": 0, "units": 0,
+    "_moved": 0, "_version": 0, "units": 0,
     "survey": 1,
     "scores": 2, "io": 2,
     "ranks": 3, "composite": 3, "plots": 3, "testing": 3,

@@ -301,7 +301,7 @@ def test_cli_design_options_reach_the_notebook(
         seen.update(params)
         raise report.ReportError("stopped by the test")
 
-    monkeypatch.setattr(report.pipeline, "_execute", fake_execute)
+    monkeypatch.setattr(report.runner, "_execute", fake_execute)
     out = tmp_path / "out"
     argv = ["report", "2021", "--data", str(path), "--encoding", "cp1258", "--lonely-psu",
             "average", "--certainty", "pi_commune", "--fpc",

@@ -1,16 +1,20 @@
 """The report notebooks: committed without outputs, generated from one template, reproducible.
 
-Default run: static checks of every notebook, the reproducibility of a report's random steps
+Default run: static checks of every notebook (each annual report is the template with its year set
+by papermill's parameterisation, nothing else), the reproducibility of a report's random steps
 in-process, and the PAPI notebook's clean stop when the workbook is absent. The full executions
-(every annual report twice with the same seed, identical summary.json; the PAPI case study on the
-real data) are marked ``notebook``: ``pytest -m notebook tests/test_notebooks.py``.
+(every annual report twice with the same seed, identical summary.json, and the sections that depend
+on the year; the PAPI case study on the real data) are marked ``notebook``:
+``pytest -m notebook tests/test_notebooks.py``.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 import time
+from importlib.resources import files
 from pathlib import Path
 
 import nbformat
@@ -18,8 +22,16 @@ import pytest
 
 from dgi_stats import report
 from dgi_stats.datasets import available_years
-from dgi_stats.report.templates import build_papi_notebook, build_report_notebook, notebook_text
-from dgi_stats.report.templates._text import NARRATION
+from dgi_stats.report.templates import (
+    INJECTED_CELL_ID,
+    PAPI_TEMPLATE,
+    REPORT_TEMPLATE,
+    build_papi_notebook,
+    build_report_notebook,
+    notebook_text,
+    read_template,
+)
+from dgi_stats.report.templates.narration import NARRATION
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 YEARS = list(available_years())
@@ -64,38 +76,71 @@ def test_committed_papi_notebook_is_the_template() -> None:
     assert text == notebook_text(build_papi_notebook())
 
 
-@pytest.mark.parametrize("name", ALL_NOTEBOOKS)
-def test_parameters_cell_holds_literals_only(name: str) -> None:
-    first = _code(_read(name))[0]
-    assert first.metadata.get("tags") == ["parameters"]
-    tree = ast.parse(first.source)
-    names = set()
-    for node in tree.body:
+def _literals(source: str, name: str) -> dict[str, object]:
+    """The assignments of a parameters cell, each checked to be a literal."""
+    values = {}
+    for node in ast.parse(source).body:
         assert isinstance(node, ast.Assign), ast.dump(node)
         assert len(node.targets) == 1, ast.dump(node)
         assert isinstance(node.targets[0], ast.Name)
         assert isinstance(node.value, ast.Constant), f"{name}: {ast.unparse(node)} is not a literal"
-        names.add(node.targets[0].id)
+        values[node.targets[0].id] = node.value.value
+    return values
+
+
+@pytest.mark.parametrize("name", ALL_NOTEBOOKS)
+def test_parameters_cell_holds_literals_only(name: str) -> None:
+    code = _code(_read(name))
+    first = code[0]
+    assert first.metadata.get("tags") == ["parameters"]
+    names = _literals(first.source, name)
     if name.startswith("dgi_report"):
-        assert names >= REQUIRED_PARAMETERS
-        year = int(name[11:15])
-        assert f"year = {year}" in first.source
-        assert "data_path = None" in first.source
+        assert set(names) >= REQUIRED_PARAMETERS
+        assert names["data_path"] is None
+        # the year is set by papermill's parameterisation: an injected cell, literals only
+        injected = code[1]
+        assert injected.metadata.get("tags") == ["injected-parameters"]
+        assert injected.id == INJECTED_CELL_ID
+        assert _literals(injected.source, name) == {"year": int(name[11:15])}
 
 
-@pytest.mark.parametrize("year", YEARS)
-def test_report_structure(year: int) -> None:
-    nb = _read(f"dgi_report_{year}.ipynb")
+def test_annual_reports_differ_only_in_their_year() -> None:
+    template = read_template(REPORT_TEMPLATE)
+    for year in YEARS:
+        nb = _read(f"dgi_report_{year}.ipynb")
+        cells = [c for c in nb.cells if c.id != INJECTED_CELL_ID]
+        assert [(c.id, c.cell_type, c.source) for c in cells] == [
+            (c.id, c.cell_type, c.source) for c in template.cells
+        ]
+        assert nb.metadata["papermill"]["parameters"] == {"year": year}
+
+
+def test_templates_ship_in_the_package() -> None:
+    folder = files("dgi_stats.report.templates")
+    for name in (REPORT_TEMPLATE, PAPI_TEMPLATE):
+        nb = nbformat.reads(folder.joinpath(name).read_text(encoding="utf-8"), as_version=4)
+        nbformat.validate(nb)
+        assert sum(c.metadata.get("tags") == ["parameters"] for c in nb.cells) == 1
+        assert all(c.get("outputs", []) == [] for c in nb.cells)
+    assert notebook_text(build_papi_notebook()) == folder.joinpath(PAPI_TEMPLATE).read_text(
+        encoding="utf-8")
+
+
+def test_report_structure() -> None:
+    nb = read_template(REPORT_TEMPLATE)
     code = _code(nb)
     assert "package_versions()" in code[1].source
     assert "file_provenance(" in code[1].source
     text = "\n".join(c.source for c in nb.cells)
     # the narration is in the text catalogue (English and Vietnamese), shown by report.narrate
-    keys = re.findall(r'report\.narrate\("(\w+)"', text)
+    keys = [k for pair in re.findall(r'report\.narrate\("(\w+)"(?: if [^"]* else "(\w+)")?', text)
+            for k in pair if k]
+    assert "no_change" in keys  # the first year of the series says there is no change to show
     markdown = "\n".join(NARRATION["en"][k] for k in keys)
     for heading in ("## 1. Published figures", "## 2. Data and design", "## 3. Results",
                     "## 4. Ranks", "## 5. Change", "## 6. Robustness", "## 7. Planning",
-                    "## 8. Summary", "Running this report on the official data"):
+                    "## 8. Summary", "Running this report on the official data",
+                    "Uông Bí's published rise"):
         assert heading in markdown, heading
     assert all(set(NARRATION[lang]) == set(NARRATION["en"]) for lang in NARRATION)
     assert text.count("data_banner(") >= 4  # the SYNTHETIC banner wherever results are shown
@@ -104,17 +149,17 @@ def test_report_structure(year: int) -> None:
     for cell in code:
         for banned in ("import numpy", "import scipy", "import statsmodels", ".mean(", ".std(",
                        "np."):
-            assert banned not in cell.source, (year, banned)
-    has_change = "rank_change_test(previous.scores" in text
-    assert has_change == (year > 2020)
-    assert ("Uông Bí's published rise" in markdown) == (year == 2021)
+            assert banned not in cell.source, banned
+    # what depends on the year is decided when the notebook runs, from `year`
+    assert "has_previous_year = year - 1 in available_years()" in code[1].source
+    assert "rank_change_test(previous.scores" in text
 
 
 def test_papi_notebook_stops_cleanly_without_the_workbook(tmp_path: Path) -> None:
     import papermill as pm
 
     out = tmp_path / "papi.ipynb"
-    with report.pipeline._kernel_for_this_python() as kernel:
+    with report.runner._kernel_for_this_python() as kernel:
         pm.execute_notebook(
             str(NOTEBOOKS / "papi_case_study.ipynb"), str(out), kernel_name=kernel,
             parameters={"papi_path": str(tmp_path / "absent.xlsx"), "output_dir": str(tmp_path)},
@@ -140,14 +185,14 @@ def test_random_steps_of_a_report_are_reproducible(tmp_path: Path) -> None:
     def run(seed: int, folder: Path) -> bytes:
         seeds = report.spawn_seeds(seed, ["ranks", "probabilities", "uncertainty"])
         marginal = rank_confidence_sets(analysis.scores, simultaneous=False, rng=seeds["ranks"],
-                                        n_resamples=2000)
+                                        n_draws=2000)
         simultaneous = rank_confidence_sets(analysis.scores, simultaneous=True,
-                                            rng=seeds["ranks"], n_resamples=2000)
+                                            rng=seeds["ranks"], n_draws=2000)
         probs = rank_probabilities(analysis.scores, n_draws=2000, rng=seeds["probabilities"])
         factors = [composite.weight_noise_factor(
-            composite.equal_weights(analysis.spec.dimension_ids), n_sets=20,
+            composite.equal_weights(analysis.spec.dimension_ids), n_draws=20,
             rng=seeds["uncertainty"])]
-        ua = composite.uncertainty_analysis(analysis.scores, factors=factors, n_runs=200,
+        ua = composite.uncertainty_analysis(analysis.scores, factors=factors, n_draws=200,
                                             rng=seeds["uncertainty"])
         summary = report.build_summary(analysis, confidence_level=0.95, seed=seed,
                                        marginal=marginal, simultaneous=simultaneous,
@@ -175,6 +220,14 @@ def test_report_runs_and_is_reproducible(year: int, tmp_path: Path) -> None:
     html = a.html.read_text(encoding="utf-8")
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in html
     assert "Traceback" not in html
+    # the sections that depend on the year
+    summary = json.loads((a.output_dir / "summary.json").read_text(encoding="utf-8"))
+    assert ("change" in summary) == (year > 2020)
+    assert ("rank_change.png" in {p.name for p in a.figures}) == (year > 2020)
+    assert ("focus" in summary) == (year == 2021)
+    assert ("rank_rise_power" in summary["planning"]) == (year == 2021)
+    assert ("published rise from 6th to 1st" in html) == (year == 2021)
+    assert ("is the first year of the DGI series" in html) == (year == 2020)
     print(f"dgi_report_{year}: {durations[0]:.0f} s and {durations[1]:.0f} s")
 
 
@@ -186,10 +239,10 @@ def test_papi_case_study_on_the_real_data(shared_dir: Path, tmp_path: Path) -> N
     if not workbook.is_file():
         pytest.skip("PAPI workbook absent")
     out = tmp_path / "papi.ipynb"
-    with report.pipeline._kernel_for_this_python() as kernel:
+    with report.runner._kernel_for_this_python() as kernel:
         pm.execute_notebook(
             str(NOTEBOOKS / "papi_case_study.ipynb"), str(out), kernel_name=kernel,
-            parameters={"papi_path": str(workbook), "output_dir": str(tmp_path), "n_runs": 300},
+            parameters={"papi_path": str(workbook), "output_dir": str(tmp_path), "n_draws": 300},
             progress_bar=False, cwd=str(tmp_path),
         )
     nb = nbformat.read(str(out), as_version=4)

@@ -99,9 +99,9 @@ def test_summary_lists_every_input_and_says_synthetic_truthfully(
     kw = {
         "confidence_level": 0.95, "seed": 1,
         "marginal": rank_confidence_sets(analysis.scores, simultaneous=False, rng=1,
-                                         n_resamples=1000),
+                                         n_draws=1000),
         "simultaneous": rank_confidence_sets(analysis.scores, simultaneous=True, rng=1,
-                                             n_resamples=1000),
+                                             n_draws=1000),
     }
     alone = report.build_summary(analysis, **kw)
     assert alone["synthetic"] is False
@@ -153,13 +153,13 @@ def test_failed_notebook_is_kept_in_out_with_the_cells_own_error(
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors[0].ename == "DGIError"
     # the folder holding only a kept failure is not foreign: the next run may use it
-    report.pipeline._prepare_target(out)
+    report.runner._prepare_target(out)
 
 
 def test_long_error_is_cut_with_an_explicit_marker() -> None:
-    text = report.pipeline._one_line("a\n" * 50, 10, more="see failed.ipynb")
+    text = report.runner._one_line("a\n" * 50, 10, more="see failed.ipynb")
     assert text == "a a a a a  … [89 more characters; see failed.ipynb]"
-    assert report.pipeline._one_line("\x1b[31mred\x1b[0m\nline", None) == "red line"
+    assert report.runner._one_line("\x1b[31mred\x1b[0m\nline", None) == "red line"
 
 
 # ----------------------------------------------------------------------------------- full runs

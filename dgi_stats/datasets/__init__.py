@@ -7,6 +7,7 @@ published figures; they are not the DGI's microdata, which is not public.
 
 from __future__ import annotations
 
+from dgi_stats.datasets._papi import load_papi
 from dgi_stats.datasets._published import load_published
 from dgi_stats.datasets._specs import available_years, load_spec
 from dgi_stats.datasets._synthetic import load_frame, load_margins, load_survey, load_true_scores
@@ -15,6 +16,7 @@ __all__ = [
     "available_years",
     "load_frame",
     "load_margins",
+    "load_papi",
     "load_published",
     "load_spec",
     "load_survey",
