@@ -75,8 +75,8 @@ class _Precomputed:
 def run_one(case: str, method: str, repeats: int) -> dict[str, object]:
     import numpy as np
 
-    from dgi_stats.survey.design import SurveyDesign
     from dgi_stats.scores.index import score
+    from dgi_stats.survey.design import SurveyDesign
 
     data, spec = _inputs(case)
     t0 = time.perf_counter()

@@ -93,9 +93,12 @@ def _imports(path: Path, root: Path = PACKAGE) -> list[tuple[ast.stmt, str, list
 def _is_type_checking(path: Path, node: ast.stmt) -> bool:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for n in ast.walk(tree):
-        if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test):
-            if any(node.lineno == c.lineno for c in ast.walk(n) if isinstance(c, ast.stmt)):
-                return True
+        if (
+            isinstance(n, ast.If)
+            and "TYPE_CHECKING" in ast.unparse(n.test)
+            and any(node.lineno == c.lineno for c in ast.walk(n) if isinstance(c, ast.stmt))
+        ):
+            return True
     return False
 
 
@@ -130,10 +133,13 @@ def test_no_cycles_between_modules():
             if _is_type_checking(path, node):
                 continue
             for target in [mod, *(f"{mod}.{n}" for n in imported)]:
-                if target in names and target != me and not me.startswith(target + "."):
-                    # a package's __init__ importing its own submodules is not a cycle
-                    if not (path.name == "__init__.py" and target.startswith(me + ".")):
-                        graph[me].add(target)
+                # a package's __init__ importing its own submodules is not a cycle
+                own_submodule = path.name == "__init__.py" and target.startswith(me + ".")
+                if (
+                    target in names and target != me and not me.startswith(target + ".")
+                    and not own_submodule
+                ):
+                    graph[me].add(target)
     # Tarjan-free check: depth-first search for a back edge
     state: dict[str, int] = {}
     cycles = []

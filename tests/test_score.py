@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from dgi_stats.exceptions import DGIError
+from dgi_stats.scores.index import score
 from dgi_stats.survey import estimators as est
 from dgi_stats.survey.design import SurveyDesign
-from dgi_stats.scores.index import score
 
 
 class _Spec:
