@@ -5,7 +5,7 @@ new design. Rows are never dropped: domains and subsets are handled by the estim
 (``by=`` / ``domain=``), exactly as R's ``survey`` package does for ``svyby`` and ``subset``.
 
 Calibration protocol (for :mod:`dgi_stats.survey.weighting`)
------------------------------------------------------
+------------------------------------------------------------
 A weighting step that changes the weights returns ``design.with_weights(new_weights,
 calibration=step)``. ``step`` is any object with a method::
 
