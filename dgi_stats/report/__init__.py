@@ -160,7 +160,6 @@ __all__ = [
     "spawn_seeds",
     "summary_table",
     "survey_problems",
-    "templates",
     "truth_table",
     "validate_survey",
     "weighting_table",
