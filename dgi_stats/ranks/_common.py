@@ -18,9 +18,9 @@ from dgi_stats._typing import FloatArray
 from dgi_stats._validation import check_covariance, did_you_mean
 from dgi_stats.exceptions import DGIDeprecationWarning, DGIError
 from dgi_stats.ranks._core import std_errors
-from dgi_stats.scores._common import replicate_covariance
 from dgi_stats.scores.pivot import Scores
 from dgi_stats.survey.estimators import SurveyEstimate
+from dgi_stats.survey.variance.replicate import replicate_covariance
 
 __all__ = [
     "LARGE_DF",
@@ -355,7 +355,7 @@ def prepare(
         Degrees of freedom per unit. default: None (from the input).
     replicates : pandas.DataFrame, optional
         Replicate estimates (replicates x units) that give ``cov``
-        (:func:`dgi_stats.scores._common.replicate_covariance`). default: None.
+        (:func:`dgi_stats.survey.variance.replicate.replicate_covariance`). default: None.
     replicate_factors : float or numpy.ndarray, optional
         ``f_r``. default: 1/(R − 1).
     replicate_mse : bool

@@ -27,7 +27,9 @@ only. One module per concept:
 
 from __future__ import annotations
 
-from dgi_stats.report import templates
+from dgi_stats.report import (
+    templates as templates,  # the subpackage, importable as report.templates (not an API name)
+)
 from dgi_stats.report.analysis import (
     FRAME_COLUMNS,
     RAKING_MARGINS,

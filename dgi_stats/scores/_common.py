@@ -4,12 +4,11 @@
   that stays inside them (:func:`logit_interval`).
 * The Welch–Satterthwaite df of a difference (:func:`satterthwaite_df`).
 * The printed decimal of a published figure (:func:`printed_decimal`).
-* Replicate deviations and covariance (:func:`replicate_deviations`, :func:`replicate_covariance`).
 
-A replicate covariance is ``Σ_r f_r (θ_r − c)(θ_r − c)ᵀ`` with ``f_r = scale × rscale_r`` and the
-centre ``c`` the full-sample estimate (``mse=True``) or the mean of the replicates. It is computed
-here only: :meth:`dgi_stats.scores.Scores.sampling_draws` resamples the same deviations, and the
-rank functions build a covariance from given replicates with :func:`replicate_covariance`.
+The replicate covariance has one home, the survey layer
+(:func:`dgi_stats.survey.variance.replicate.replicate_covariance`): the estimators, ``Scores``
+(:meth:`~dgi_stats.scores.Scores.sampling_draws` resamples the same deviations) and the rank
+functions all use it.
 """
 
 from __future__ import annotations
@@ -32,71 +31,8 @@ __all__ = [
     "map_measure_df",
     "map_unit_covariance",
     "printed_decimal",
-    "replicate_covariance",
-    "replicate_deviations",
     "satterthwaite_df",
 ]
-
-
-def replicate_deviations(replicates: FloatArray, estimate: FloatArray, *, mse: bool) -> FloatArray:
-    """Deviations ``θ_r − c`` of the replicate estimates from their centre, shape (R, K).
-
-    Parameters
-    ----------
-    replicates : numpy.ndarray
-        R x K replicate estimates.
-    estimate : numpy.ndarray
-        The K full-sample estimates.
-    mse : bool
-        Centre at ``estimate`` (True) or at the mean of the replicates (False).
-
-    Returns
-    -------
-    numpy.ndarray
-        R x K deviations.
-
-    Examples
-    --------
-    >>> replicate_deviations(np.array([[1.0], [3.0]]), np.array([1.5]), mse=False).ravel().tolist()
-    [-1.0, 1.0]
-    >>> replicate_deviations(np.array([[1.0], [3.0]]), np.array([1.5]), mse=True).ravel().tolist()
-    [-0.5, 1.5]
-    """
-    centre = estimate if mse else replicates.mean(axis=0)
-    dev: FloatArray = replicates - centre
-    return dev
-
-
-def replicate_covariance(
-    replicates: FloatArray, estimate: FloatArray, factors: FloatArray, *, mse: bool
-) -> FloatArray:
-    """The replicate covariance ``Σ_r f_r (θ_r − c)(θ_r − c)ᵀ``, shape (K, K).
-
-    Parameters
-    ----------
-    replicates : numpy.ndarray
-        R x K replicate estimates.
-    estimate : numpy.ndarray
-        The K full-sample estimates.
-    factors : numpy.ndarray
-        ``f_r`` per replicate (scale x rscales; ``1/(R − 1)`` for a plain bootstrap).
-    mse : bool
-        Centre at ``estimate`` (True) or at the mean of the replicates (False).
-
-    Returns
-    -------
-    numpy.ndarray
-        K x K covariance.
-
-    Examples
-    --------
-    >>> reps = np.array([[1.0], [3.0]])
-    >>> replicate_covariance(reps, np.array([2.0]), np.array([1.0, 1.0]), mse=False).tolist()
-    [[2.0]]
-    """
-    dev = replicate_deviations(replicates, estimate, mse=mse)
-    cov: FloatArray = (dev * factors[:, None]).T @ dev
-    return cov
 
 
 def check_bounds(bounds: pd.DataFrame | Any, measures: pd.Index, func: str) -> pd.DataFrame:

@@ -27,9 +27,9 @@ from dgi_stats.scores._common import (
     map_bounds,
     map_measure_df,
     map_unit_covariance,
-    replicate_deviations,
     satterthwaite_df,
 )
+from dgi_stats.survey.variance.replicate import replicate_deviations
 
 __all__ = ["Scores", "satterthwaite_df"]
 

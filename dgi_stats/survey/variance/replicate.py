@@ -27,6 +27,7 @@ from typing import Protocol
 import numpy as np
 from scipy.linalg import hadamard
 
+from dgi_stats._typing import FloatArray
 from dgi_stats.exceptions import DGIError, SingletonPSUError
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "StratifiedPSUs",
     "make_replicates",
     "matrix_rank",
+    "replicate_covariance",
+    "replicate_deviations",
     "replicate_factors",
     "replicate_spec_from_weights",
     "replicate_variance",
@@ -656,6 +659,65 @@ def replicate_variance(thetas: np.ndarray, theta: np.ndarray, spec: ReplicateSpe
     >>> replicate_variance(np.array([[1.0], [3.0]]), np.array([2.0]), spec).tolist()
     [[2.0]]
     """
-    centre = theta[None, :] if spec.mse else thetas.mean(axis=0, keepdims=True)
-    d = thetas - centre
-    return (d * spec.multipliers[:, None]).T @ d
+    return replicate_covariance(thetas, theta, spec.multipliers, mse=spec.mse)
+
+
+def replicate_deviations(replicates: FloatArray, estimate: FloatArray, *, mse: bool) -> FloatArray:
+    """Deviations ``θ_r − c`` of the replicate estimates from their centre, shape (R, K).
+
+    Parameters
+    ----------
+    replicates : numpy.ndarray
+        R x K replicate estimates.
+    estimate : numpy.ndarray
+        The K full-sample estimates.
+    mse : bool
+        Centre at ``estimate`` (True) or at the mean of the replicates (False).
+
+    Returns
+    -------
+    numpy.ndarray
+        R x K deviations.
+
+    Examples
+    --------
+    >>> replicate_deviations(np.array([[1.0], [3.0]]), np.array([1.5]), mse=False).ravel().tolist()
+    [-1.0, 1.0]
+    >>> replicate_deviations(np.array([[1.0], [3.0]]), np.array([1.5]), mse=True).ravel().tolist()
+    [-0.5, 1.5]
+    """
+    centre = estimate if mse else replicates.mean(axis=0)
+    dev: FloatArray = replicates - centre
+    return dev
+
+
+def replicate_covariance(
+    replicates: FloatArray, estimate: FloatArray, factors: FloatArray, *, mse: bool
+) -> FloatArray:
+    """The replicate covariance ``Σ_r f_r (θ_r − c)(θ_r − c)ᵀ``, shape (K, K).
+
+    Parameters
+    ----------
+    replicates : numpy.ndarray
+        R x K replicate estimates.
+    estimate : numpy.ndarray
+        The K full-sample estimates.
+    factors : numpy.ndarray
+        ``f_r`` per replicate (scale x rscales; ``1/(R − 1)`` for a plain bootstrap).
+    mse : bool
+        Centre at ``estimate`` (True) or at the mean of the replicates (False).
+
+    Returns
+    -------
+    numpy.ndarray
+        K x K covariance.
+
+    Examples
+    --------
+    >>> reps = np.array([[1.0], [3.0]])
+    >>> replicate_covariance(reps, np.array([2.0]), np.array([1.0, 1.0]), mse=False).tolist()
+    [[2.0]]
+    """
+    dev = replicate_deviations(replicates, estimate, mse=mse)
+    cov: FloatArray = (dev * factors[:, None]).T @ dev
+    return cov
