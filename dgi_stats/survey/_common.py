@@ -22,11 +22,13 @@ from scipy import sparse
 from dgi_stats._validation import did_you_mean, is_instance
 from dgi_stats.exceptions import DGIError
 from dgi_stats.survey.design import SurveyDesign
-from dgi_stats.survey.variance.replicate import replicate_variance
-from dgi_stats.survey.variance.taylor import taylor_variance
+from dgi_stats.survey.variance.replicate import replicate_structured
+from dgi_stats.survey.variance.structured import StructuredCovariance
+from dgi_stats.survey.variance.taylor import taylor_covariance
 
 __all__ = [
     "CHUNK",
+    "DENSE_SUM_CELLS",
     "DomainArg",
     "Linearization",
     "agg_matrix",
@@ -41,11 +43,14 @@ __all__ = [
     "estimate_index",
     "group_totals",
     "linearize",
+    "pair_totals",
     "prepare",
 ]
 
 #: Columns of influence values residualised at once for calibrated designs.
 CHUNK = 256
+#: Up to this many group x estimate cells, domain totals are summed from the dense group totals.
+DENSE_SUM_CELLS = 2**22
 #: A subset of the rows: a boolean column name or one boolean per row.
 DomainArg = str | Sequence[bool] | np.ndarray | pd.Series | None
 
@@ -203,14 +208,20 @@ def group_totals(agg: sparse.csr_matrix, cols: np.ndarray, n_groups: int) -> np.
 @dataclass
 class Linearization:
     estimate: np.ndarray
-    cov: np.ndarray
+    covariance: StructuredCovariance
     reps: np.ndarray | None
     tx: np.ndarray
     nobs: np.ndarray
     svyvar: np.ndarray | None
-    zp: np.ndarray | None = None  # PSU totals of the influence values (Taylor designs)
-    zs: np.ndarray | None = None  # SSU totals (two-stage fpc designs)
-    present: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
+    # PSU totals of the influence values (Taylor designs; scipy sparse unless calibrated)
+    zp: np.ndarray | sparse.spmatrix | None = None
+    zs: np.ndarray | sparse.spmatrix | None = None  # SSU totals (two-stage fpc designs)
+    present: tuple[Any, Any] = (None, None)
+
+    @property
+    def cov(self) -> np.ndarray:
+        """The dense covariance (small estimates only: quantile intervals, tests)."""
+        return self.covariance.dense()
 
 
 def linearize(
@@ -250,14 +261,24 @@ def linearize(
         group, n_g, gw = design.psu, design.n_psu, w
     else:
         group, n_g, gw = spec.group, spec.factors.shape[0], spec.base
-    agg = agg_matrix(group, n_g, codes, n_dom, gw)
-    sy = group_totals(agg, yz, n_g)
-    sx = group_totals(agg, xz, n_g)
-    if gw is w or np.array_equal(gw, w):
-        ty, tx = sy.sum(axis=0), sx.sum(axis=0)
+    sparse_totals = spec is None and not design.calibration
+    if sparse_totals:
+        # Taylor: PSU x (domain, variable) totals as sparse matrices (a PSU holds few domains)
+        sy, sx = pair_totals(group, n_g, codes, n_dom, gw, [yz, xz])
+        if n_g * n_dom * k <= DENSE_SUM_CELLS:  # the dense column sums, as before
+            ty, tx = sy.toarray().sum(axis=0), sx.toarray().sum(axis=0)
+        else:
+            ty = np.bincount(sy.col, weights=sy.data, minlength=n_dom * k)
+            tx = np.bincount(sx.col, weights=sx.data, minlength=n_dom * k)
     else:
-        agg_d = agg_matrix(zeros, 1, codes, n_dom, w)
-        ty, tx = group_totals(agg_d, yz, 1)[0], group_totals(agg_d, xz, 1)[0]
+        agg = agg_matrix(group, n_g, codes, n_dom, gw)
+        sy = group_totals(agg, yz, n_g)
+        sx = group_totals(agg, xz, n_g)
+        if gw is w or np.array_equal(gw, w):
+            ty, tx = sy.sum(axis=0), sx.sum(axis=0)
+        else:
+            agg_d = agg_matrix(zeros, 1, codes, n_dom, w)
+            ty, tx = group_totals(agg_d, yz, 1)[0], group_totals(agg_d, xz, 1)[0]
     if kind == "total":
         theta = ty.copy()
     else:
@@ -288,16 +309,49 @@ def linearize(
             rx = _rep_product(spec.factors, sx)
             with np.errstate(divide="ignore", invalid="ignore"):
                 reps = ry / rx
-        cov = replicate_variance(reps, theta, spec)
-    else:
-        cov, zp, zs, present = _taylor_cov(
+        cov = replicate_structured(reps, theta, spec)
+        return Linearization(theta, cov, reps, tx, nobs, sv)
+    if sparse_totals:
+        cov, zp, zs, present = _taylor_cov_sparse(
             design, yz, xz, maskf, codes, n_dom, theta, tx, kind, sy, sx
         )
         return Linearization(theta, cov, reps, tx, nobs, sv, zp, zs, present)
-    return Linearization(theta, cov, reps, tx, nobs, sv)
+    cov, zpd, zsd, _ = _taylor_cov_calibrated(design, yz, xz, codes, n_dom, theta, tx, kind)
+    return Linearization(theta, cov, reps, tx, nobs, sv, zpd, zsd, (None, None))
 
 
-def _taylor_cov(
+def pair_totals(
+    groups: np.ndarray,
+    n_groups: int,
+    codes: np.ndarray,
+    n_dom: int,
+    w: np.ndarray,
+    columns: list[np.ndarray],
+) -> list[sparse.coo_matrix]:
+    """Group x (domain, variable) weighted totals of each n x k matrix, as sparse matrices.
+
+    Only the (group, domain) pairs that hold rows are stored (the explicit entries, zero or not,
+    are the same for every matrix); each total sums the pair's rows in row order, as the dense
+    :func:`group_totals` of :func:`agg_matrix` does. Columns are domain-major (``d * k + j``).
+    """
+    keep = codes >= 0
+    key = groups[keep].astype(np.int64) * n_dom + codes[keep]
+    pairs, inv = np.unique(key, return_inverse=True)
+    inv = inv.ravel()
+    agg = sparse.csr_matrix(
+        (w[keep], (inv, np.flatnonzero(keep))), shape=(len(pairs), len(codes))
+    )
+    k = columns[0].shape[1]
+    rows = np.repeat(pairs // n_dom, k)
+    cols = ((pairs % n_dom)[:, None] * k + np.arange(k)[None, :]).ravel()
+    shape = (n_groups, n_dom * k)
+    return [
+        sparse.coo_matrix((np.asarray(agg @ c).ravel(), (rows, cols)), shape=shape)
+        for c in columns
+    ]
+
+
+def _taylor_cov_sparse(
     design: SurveyDesign,
     yz: np.ndarray,
     xz: np.ndarray,
@@ -307,47 +361,76 @@ def _taylor_cov(
     theta: np.ndarray,
     tx: np.ndarray,
     kind: str,
-    sy: np.ndarray,
-    sx: np.ndarray,
+    sy: sparse.coo_matrix,
+    sx: sparse.coo_matrix,
 ) -> tuple[
-    np.ndarray, np.ndarray, np.ndarray | None, tuple[np.ndarray | None, np.ndarray | None]
+    StructuredCovariance,
+    sparse.csr_matrix,
+    sparse.csr_matrix | None,
+    tuple[sparse.csr_matrix | None, sparse.csr_matrix | None],
 ]:
-    """Taylor covariance, and the PSU (SSU) totals of influence values it was computed from."""
-    n, k = yz.shape
+    """Taylor covariance (structured) from sparse PSU (SSU) totals of the influence values."""
+    n = yz.shape[0]
     w = design.weights
     need_ssu = design.ssu is not None and design.fpc[0] is not None and not design.ultimate_cluster
     need_present = (
         design.adjust_domain_lonely
         or design.lonely_psu == "average"
         or bool((design.n_psu_stratum == 1).any())
-    ) and not design.calibration
+    )
     denom = np.ones_like(tx) if kind == "total" else tx
     th = np.zeros_like(theta) if kind == "total" else theta
-    psu_present = None
+
+    def influence(ty: sparse.coo_matrix, tx_: sparse.coo_matrix) -> sparse.csr_matrix:
+        if kind == "total":
+            data = ty.data
+        else:  # the same pattern in both: (sy - θ sx) / x̂ entry by entry
+            data = (ty.data - th[ty.col] * tx_.data) / denom[ty.col]
+        return sparse.csr_matrix((data, (ty.row, ty.col)), shape=ty.shape)
+
+    def present(groups: np.ndarray, n_groups: int) -> sparse.csr_matrix:
+        (cnt,) = pair_totals(groups, n_groups, codes, n_dom, np.ones(n), [maskf])
+        out = sparse.csr_matrix((cnt.data > 0, (cnt.row, cnt.col)), shape=cnt.shape)
+        out.eliminate_zeros()
+        return out
+
+    zp = influence(sy, sx)
+    zs = None
+    psu_present = present(design.psu, design.n_psu) if need_present else None
     ssu_present = None
-    if need_present:
-        ones = np.ones(n)
-        cnt = agg_matrix(design.psu, design.n_psu, codes, n_dom, ones)
-        psu_present = group_totals(cnt, maskf, design.n_psu) > 0
-        if need_ssu:
-            assert design.ssu is not None
-            assert design.ssu_psu is not None
-            n_ssu = len(design.ssu_psu)
-            cnt2 = agg_matrix(design.ssu, n_ssu, codes, n_dom, ones)
-            ssu_present = group_totals(cnt2, maskf, n_ssu) > 0
-    if not design.calibration:
-        zp = sy if kind == "total" else (sy - th * sx) / denom
-        zs = None
-        if need_ssu:
-            assert design.ssu is not None
-            assert design.ssu_psu is not None
-            n_ssu = len(design.ssu_psu)
-            agg2 = agg_matrix(design.ssu, n_ssu, codes, n_dom, w)
-            sy2 = group_totals(agg2, yz, n_ssu)
-            zs = sy2 if kind == "total" else (sy2 - th * group_totals(agg2, xz, n_ssu)) / denom
-        cov = taylor_variance(design, zp, zs=zs, psu_present=psu_present, ssu_present=ssu_present)
-        return cov, zp, zs, (psu_present, ssu_present)
-    # calibrated designs: row-level influence values, residualised, in column chunks
+    if need_ssu:
+        assert design.ssu is not None
+        assert design.ssu_psu is not None
+        n_ssu = len(design.ssu_psu)
+        sy2, sx2 = pair_totals(design.ssu, n_ssu, codes, n_dom, w, [yz, xz])
+        zs = influence(sy2, sx2)
+        if need_present:
+            ssu_present = present(design.ssu, n_ssu)
+    cov = taylor_covariance(design, zp, zs=zs, psu_present=psu_present, ssu_present=ssu_present)
+    return cov, zp, zs, (psu_present, ssu_present)
+
+
+def _taylor_cov_calibrated(
+    design: SurveyDesign,
+    yz: np.ndarray,
+    xz: np.ndarray,
+    codes: np.ndarray,
+    n_dom: int,
+    theta: np.ndarray,
+    tx: np.ndarray,
+    kind: str,
+) -> tuple[StructuredCovariance, np.ndarray, np.ndarray | None, None]:
+    """Calibrated designs: row-level influence values, residualised in column chunks.
+
+    The residuals of the calibration regression are non-zero in every PSU that holds an
+    auxiliary, so the PSU totals (the factor) are dense: PSUs x estimates, exact, but never
+    estimates x estimates.
+    """
+    n, k = yz.shape
+    w = design.weights
+    need_ssu = design.ssu is not None and design.fpc[0] is not None and not design.ultimate_cluster
+    denom = np.ones_like(tx) if kind == "total" else tx
+    th = np.zeros_like(theta) if kind == "total" else theta
     big_k = n_dom * k
     psu_mat = sparse.csr_matrix((np.ones(n), (design.psu, np.arange(n))), shape=(design.n_psu, n))
     ssu_mat = None
@@ -370,8 +453,8 @@ def _taylor_cov(
         zp[:, idx] = psu_mat @ z
         if ssu_mat is not None and zs_all is not None:
             zs_all[:, idx] = ssu_mat @ z
-    cov = taylor_variance(design, zp, zs=zs_all, psu_present=None, ssu_present=None)
-    return cov, zp, zs_all, (None, None)
+    cov = taylor_covariance(design, zp, zs=zs_all, psu_present=None, ssu_present=None)
+    return cov, zp, zs_all, None
 
 
 def _rep_product(factors: np.ndarray, totals: np.ndarray) -> np.ndarray:
@@ -394,10 +477,26 @@ def estimate_index(labels: pd.Index, names: list[str], by_cols: list[str]) -> pd
 
 
 def domain_df(design: SurveyDesign, codes: np.ndarray, n_dom: int, base: np.ndarray) -> np.ndarray:
-    out = np.empty(n_dom)
-    for d in range(n_dom):  # a handful of domains; each call is vectorised
-        out[d] = design.domain_degf(base & (codes == d))
-    return out
+    """Design df of every domain's subset design: ``design.domain_degf(base & (codes == d))``.
+
+    Taylor designs count the (domain, PSU) and (domain, stratum) pairs among the rows with a
+    non-zero weight at once (thousands of domains in one pass); replicate designs ask the
+    replicate weights' rank domain by domain.
+    """
+    if design.replicates is not None:
+        out = np.empty(n_dom)
+        for d in range(n_dom):  # a handful of domains; each call is vectorised
+            out[d] = design.domain_degf(base & (codes == d))
+        return out
+    keep = np.asarray(base, dtype=bool) & (codes >= 0) & (design.weights > 0)
+    dom = codes[keep].astype(np.int64)
+
+    def distinct(groups: np.ndarray) -> np.ndarray:
+        size = int(groups.max()) + 1 if groups.size else 1
+        pairs = np.unique(dom * size + groups[keep].astype(np.int64))
+        return np.bincount(pairs // size, minlength=n_dom)
+
+    return (distinct(design.psu) - distinct(design.strata)).astype(float)
 
 
 def domain_name(labels: pd.Index, d: int) -> str:

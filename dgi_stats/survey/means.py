@@ -16,11 +16,12 @@ Design effects follow R: ``deff = v / (svyvar / n * (1 - n / Σw))`` with
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from dgi_stats.exceptions import DGIError
 from dgi_stats.survey._common import (
@@ -40,6 +41,7 @@ from dgi_stats.survey._common import (
 )
 from dgi_stats.survey.design import SurveyDesign
 from dgi_stats.survey.results import SurveyEstimate
+from dgi_stats.survey.variance.structured import StructuredCovariance
 from dgi_stats.survey.variance.taylor import effective_df
 
 __all__ = [
@@ -55,6 +57,8 @@ __all__ = [
 
 #: Design effects: False (none), True (without replacement) or "replace" (with replacement).
 DeffArg = bool | Literal["replace"]
+#: Up to this many estimates, :func:`contrast` uses the dense covariance; beyond, the factors.
+CONTRAST_DENSE_MAX = 4096
 
 
 def _finish(
@@ -72,8 +76,8 @@ def _finish(
     k = len(names)
     idx = estimate_index(labels, names, by_cols)
     est = pd.Series(lin.estimate, index=idx, name=statistic)
-    se = pd.Series(np.sqrt(np.clip(np.diag(lin.cov), 0, None)), index=idx, name="std_error")
-    cov = pd.DataFrame(lin.cov, index=idx, columns=idx)
+    variances = lin.covariance.diagonal()
+    se = pd.Series(np.sqrt(np.clip(variances, 0, None)), index=idx, name="std_error")
     dfs = np.repeat(domain_df(design, codes, n_dom, base), k)
     reps = None
     factors = None
@@ -94,7 +98,7 @@ def _finish(
         df_effective=eff,
         estimate=est,
         std_error=se,
-        cov=cov,
+        covariance=lin.covariance,
         df=pd.Series(dfs, index=idx, name="df"),
         method=design.method,
         statistic=statistic,
@@ -165,7 +169,7 @@ def mean(
     lin = linearize(design, y, None, mask, codes, len(labels), "mean", want_svyvar=bool(deff))
     dv = None
     if deff:
-        v = np.diag(lin.cov)
+        v = lin.covariance.diagonal()
         psum, nobs = lin.tx, lin.nobs
         assert lin.svyvar is not None
         if design.replicates is not None:
@@ -240,7 +244,7 @@ def total(
         vsrs = lin.svyvar * psum**2 / nobs
         if deff != "replace":
             vsrs = vsrs * (psum - nobs) / psum
-        dv = np.diag(lin.cov) / vsrs
+        dv = lin.covariance.diagonal() / vsrs
     return _finish(design, lin, names, labels, by_cols, codes, base, "total", dv)
 
 
@@ -322,7 +326,7 @@ def ratio(
         vsrs = sv * psum**2 / nobs
         if deff != "replace":
             vsrs = vsrs * (psum - nobs) / psum
-        dv = np.diag(lin.cov) / vsrs
+        dv = lin.covariance.diagonal() / vsrs
     return _finish(design, lin, names, labels, by_cols, codes, base, "ratio", dv)
 
 
@@ -429,7 +433,10 @@ def contrast(
             msg = f"contrast: 'weights' must have {len(idx)} values. Got {coef.shape}."
             raise DGIError(msg)
     est = float(coef @ estimate.estimate.to_numpy())
-    var = float(coef @ estimate.cov.to_numpy() @ coef)
+    if estimate.covariance.size <= CONTRAST_DENSE_MAX:
+        var = float(coef @ estimate.cov.to_numpy() @ coef)
+    else:  # many estimates: through the factors, without the dense matrix
+        var = float(estimate.covariance.linear_map(coef[:, None]).dense()[0, 0])
     used = coef != 0
     dfv = float(estimate.df.to_numpy()[used].min()) if used.any() else float(estimate.design_df)
     out_idx = pd.Index(["contrast"], name="variable")
@@ -463,8 +470,9 @@ class DomainMeans:
         The D domains (sorted, as R's ``svyby``).
     estimate : numpy.ndarray
         D x k means (NaN where a domain has no usable value with a non-zero weight).
-    cov : numpy.ndarray
-        (D k) x (D k) joint covariance.
+    covariance : StructuredCovariance
+        (D k) x (D k) joint covariance in structured form (sparse factors when the domains are
+        strata or nested in strata); the dense :attr:`cov` is formed from it on request.
     weight_total : numpy.ndarray
         D x k sums of the weights of the rows with a usable value (the means' denominators).
     nobs : numpy.ndarray
@@ -475,12 +483,15 @@ class DomainMeans:
         D rows of every domain.
     df : numpy.ndarray
         D design degrees of freedom of the domains' subset designs (R's ``svyby`` degf).
-    psu_totals, ssu_totals : numpy.ndarray or None
+    psu_influence, ssu_influence : numpy.ndarray, scipy.sparse matrix or None
         Taylor designs: PSU (and, with a two-stage fpc, SSU) totals of the influence values,
-        groups x (D k); None for replicate designs (and ``ssu_totals`` for one stage).
-    psu_present, ssu_present : numpy.ndarray or None
+        groups x (D k), as computed (scipy sparse unless the design is calibrated); None for
+        replicate designs (and ``ssu_influence`` for one stage). :attr:`psu_totals` and
+        :attr:`ssu_totals` are their dense forms.
+    psu_presence, ssu_presence : numpy.ndarray, scipy.sparse matrix or None
         Whether a domain's usable rows fall in a PSU / SSU (for lonely PSUs within domains); None
-        when the variance does not need them.
+        when the variance does not need them. :attr:`psu_present` and :attr:`ssu_present` are
+        their dense forms.
     replicate_estimates : numpy.ndarray or None
         Replicate designs: R x (D k) replicate means.
 
@@ -497,17 +508,59 @@ class DomainMeans:
 
     labels: pd.Index
     estimate: np.ndarray
-    cov: np.ndarray
+    covariance: StructuredCovariance
     weight_total: np.ndarray
     nobs: np.ndarray
     n_answered: np.ndarray
     n_rows: np.ndarray
     df: np.ndarray
-    psu_totals: np.ndarray | None
-    ssu_totals: np.ndarray | None
-    psu_present: np.ndarray | None
-    ssu_present: np.ndarray | None
+    psu_influence: np.ndarray | sparse.spmatrix | None
+    ssu_influence: np.ndarray | sparse.spmatrix | None
+    psu_presence: np.ndarray | sparse.spmatrix | None
+    ssu_presence: np.ndarray | sparse.spmatrix | None
     replicate_estimates: np.ndarray | None
+    _cov_cache: np.ndarray | None = field(default=None, init=False, repr=False)
+
+    @property
+    def cov(self) -> np.ndarray:
+        """(D k) x (D k) dense joint covariance (formed on first access, then kept).
+
+        Raises
+        ------
+        DGIError
+            Beyond :data:`~dgi_stats.survey.variance.structured.DENSE_LIMIT_BYTES`; use
+            :attr:`covariance` (``diagonal``, ``select``, ``linear_map``, ``draws``) instead.
+        """
+        if self._cov_cache is None:
+            object.__setattr__(self, "_cov_cache", self.covariance.dense())
+        assert self._cov_cache is not None
+        return self._cov_cache
+
+    @property
+    def psu_totals(self) -> np.ndarray | None:
+        """Dense PSU totals of the influence values (groups x (D k)), or None."""
+        return _dense_or_none(self.psu_influence)
+
+    @property
+    def ssu_totals(self) -> np.ndarray | None:
+        """Dense SSU totals of the influence values, or None."""
+        return _dense_or_none(self.ssu_influence)
+
+    @property
+    def psu_present(self) -> np.ndarray | None:
+        """Dense PSU x (D k) presence of the domains' usable rows, or None."""
+        return _dense_or_none(self.psu_presence)
+
+    @property
+    def ssu_present(self) -> np.ndarray | None:
+        """Dense SSU x (D k) presence of the domains' usable rows, or None."""
+        return _dense_or_none(self.ssu_presence)
+
+
+def _dense_or_none(x: np.ndarray | sparse.spmatrix | None) -> np.ndarray | None:
+    if x is None:
+        return None
+    return sparse.csr_matrix(x).toarray() if sparse.issparse(x) else np.asarray(x)
 
 
 def domain_means(
@@ -583,15 +636,15 @@ def domain_means(
     return DomainMeans(
         labels=labels,
         estimate=lin.estimate.reshape(n_dom, k),
-        cov=lin.cov,
+        covariance=lin.covariance,
         weight_total=lin.tx.reshape(n_dom, k),
         nobs=nobs,
         n_answered=n_ans,
         n_rows=np.bincount(codes, minlength=n_dom),
         df=domain_df(design, codes, n_dom, np.ones(design.n, bool)),
-        psu_totals=lin.zp,
-        ssu_totals=lin.zs,
-        psu_present=lin.present[0],
-        ssu_present=lin.present[1],
+        psu_influence=lin.zp,
+        ssu_influence=lin.zs,
+        psu_presence=lin.present[0],
+        ssu_presence=lin.present[1],
         replicate_estimates=reps,
     )

@@ -6,7 +6,8 @@ All three mix in :class:`~dgi_stats._results.Result` (``to_frame``, ``summary``)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -16,11 +17,12 @@ from scipy import stats
 from dgi_stats._results import CI_COLUMNS, Result, Summary, frame_repr
 from dgi_stats._validation import check_choice, check_probability
 from dgi_stats.exceptions import DGIError
+from dgi_stats.survey.variance.structured import StructuredCovariance, check_dense_size
 
 __all__ = ["PropCI", "SurveyEstimate", "TTestResult"]
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@dataclass(frozen=True, slots=True, repr=False, eq=False, init=False)
 class SurveyEstimate(Result):
     """Design-based estimates with their covariance, degrees of freedom and design effects.
 
@@ -33,8 +35,10 @@ class SurveyEstimate(Result):
         Indexed by variable, or by ``(domain, variable)`` when ``by`` was given.
     std_error : pandas.Series
         Standard errors (same index).
-    cov : pandas.DataFrame
-        Full covariance across domains and variables.
+    cov : pandas.DataFrame, optional
+        Full covariance across domains and variables. Give it or ``covariance``; read as an
+        attribute it is formed on first access from :attr:`covariance` (a :class:`DGIError`
+        beyond :data:`~dgi_stats.survey.variance.structured.DENSE_LIMIT_BYTES`).
     df : pandas.Series
         Degrees of freedom per estimate: the design df of the domain's subset design
         (#PSU - #strata among its rows with non-zero weight, as R's ``degf(subset(...))``);
@@ -68,6 +72,10 @@ class SurveyEstimate(Result):
         one stratum carries most of the variance). Rank functions use it; intervals use
         :attr:`df` (R's convention) unless ``df=est.df_effective`` is passed. None for replicate
         designs.
+    covariance : StructuredCovariance, optional
+        The covariance in structured form (Taylor: the factors of every stage, sparse when a
+        PSU touches only its own domain's estimates; replicate designs: the replicate
+        deviations); default: ``cov`` wrapped. When both are given, ``cov`` wins.
 
     Examples
     --------
@@ -77,24 +85,125 @@ class SurveyEstimate(Result):
     >>> e = mean(SurveyDesign(pd.DataFrame({"y": [1.0, 2.0, 4.0, 5.0]})), "y")
     >>> e.to_frame().columns.tolist()
     ['estimate', 'std_error', 'ci_low', 'ci_high', 'df', 'confidence_level']
+    >>> e.covariance
+    StructuredCovariance(1 x 1, 1 term(s), factor)
     """
 
     estimate: pd.Series
     std_error: pd.Series
-    cov: pd.DataFrame
+    cov: pd.DataFrame  # formed lazily from ``covariance`` (see _LazyCov below)
     df: pd.Series
     method: str
     statistic: str
-    design_effect: pd.Series | None = None
-    replicate_estimates: pd.DataFrame | None = None
-    replicate_factors: np.ndarray | None = None
-    replicate_mse: bool = False
-    n: pd.Series | None = None
-    design_df: int = 0
-    interval: pd.DataFrame | None = None
-    interval_level: float | None = None
-    meta: dict[str, object] = field(default_factory=dict)
-    df_effective: pd.Series | None = None
+    design_effect: pd.Series | None
+    replicate_estimates: pd.DataFrame | None
+    replicate_factors: np.ndarray | None
+    replicate_mse: bool
+    n: pd.Series | None
+    design_df: int
+    interval: pd.DataFrame | None
+    interval_level: float | None
+    meta: dict[str, object]
+    df_effective: pd.Series | None
+    covariance: StructuredCovariance
+
+    def __init__(
+        self,
+        estimate: pd.Series,
+        std_error: pd.Series,
+        cov: pd.DataFrame | None = None,
+        df: pd.Series | None = None,
+        method: str | None = None,
+        statistic: str | None = None,
+        design_effect: pd.Series | None = None,
+        replicate_estimates: pd.DataFrame | None = None,
+        replicate_factors: np.ndarray | None = None,
+        replicate_mse: bool = False,
+        n: pd.Series | None = None,
+        design_df: int = 0,
+        interval: pd.DataFrame | None = None,
+        interval_level: float | None = None,
+        meta: dict[str, object] | None = None,
+        df_effective: pd.Series | None = None,
+        covariance: StructuredCovariance | None = None,
+    ) -> None:
+        if df is None or method is None or statistic is None:
+            msg = "SurveyEstimate() needs 'df', 'method' and 'statistic'."
+            raise TypeError(msg)
+        if cov is not None:
+            covariance = StructuredCovariance.from_dense(np.asarray(cov, dtype=float))
+        elif covariance is None:
+            msg = "SurveyEstimate() needs the covariance: 'cov' (dense) or 'covariance'."
+            raise TypeError(msg)
+        values = {
+            "estimate": estimate, "std_error": std_error, "df": df, "method": method,
+            "statistic": statistic, "design_effect": design_effect,
+            "replicate_estimates": replicate_estimates, "replicate_factors": replicate_factors,
+            "replicate_mse": replicate_mse, "n": n, "design_df": design_df, "interval": interval,
+            "interval_level": interval_level, "meta": {} if meta is None else meta,
+            "df_effective": df_effective, "covariance": covariance, "cov": cov,
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def _dense_cov(self) -> pd.DataFrame:
+        check_dense_size(self.covariance.size, "covariance of the SurveyEstimate")
+        idx = self.estimate.index
+        return pd.DataFrame(self.covariance.dense(), index=idx, columns=idx)
+
+    def __getstate__(self) -> list[object]:
+        # the stored fields as they are: pickling does not form a dense covariance
+        return [_COV_SLOT.__get__(self) if f.name == "cov" else getattr(self, f.name)
+                for f in fields(self)]
+
+    def __setstate__(self, state: list[object]) -> None:
+        for f, value in zip(fields(self), state):
+            object.__setattr__(self, f.name, value)
+
+    def cov_of(self, labels: Sequence[Hashable] | pd.Index) -> pd.DataFrame:
+        """The dense covariance of some estimates, without forming the full matrix.
+
+        Parameters
+        ----------
+        labels : sequence of labels
+            Labels of :attr:`estimate`; with ``by`` (a MultiIndex) a domain label selects all
+            its variables.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by the selected labels in the order given.
+
+        Raises
+        ------
+        DGIError
+            A label not among the estimates, or a selection beyond the dense limit.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from dgi_stats.survey.design import SurveyDesign
+        >>> from dgi_stats.survey.means import mean
+        >>> df = pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0, 3.0, 2.0, 6.0]})
+        >>> e = mean(SurveyDesign(df), "y", by="g")
+        >>> e.cov_of(["b"]).round(3).to_numpy().tolist()
+        [[2.667]]
+        """
+        idx = self.estimate.index
+        pos_list: list[np.ndarray] = []
+        for lab in labels:
+            try:
+                loc = idx.get_loc(lab)
+            except (KeyError, TypeError):
+                msg = f"cov_of: label {lab!r} is not among the estimates {list(idx)[:10]}."
+                raise DGIError(msg) from None
+            pos_list.append(np.atleast_1d(np.arange(len(idx))[loc]))
+        pos = np.concatenate(pos_list) if pos_list else np.zeros(0, dtype=np.intp)
+        sub = idx[pos]
+        cached = _COV_SLOT.__get__(self)
+        if cached is not None:
+            return cached.iloc[pos, pos]
+        return pd.DataFrame(self.covariance.dense(pos), index=sub, columns=sub)
 
     def confidence_interval(
         self,
@@ -260,6 +369,39 @@ class SurveyEstimate(Result):
 
     def _repr_html_(self) -> str:
         return self.to_frame()._repr_html_()  # type: ignore[operator]
+
+
+class _LazyCov:
+    """``SurveyEstimate.cov``: the dense covariance, formed from ``covariance`` on first access.
+
+    Wraps the dataclass slot of the field ``cov`` (None until formed), so that ``cov`` stays a
+    field (constructor argument, :func:`dataclasses.fields`, :func:`dataclasses.replace`) while a
+    national-scale estimate never forms its dense matrix unless asked; asking beyond
+    :data:`~dgi_stats.survey.variance.structured.DENSE_LIMIT_BYTES` raises a DGIError saying what
+    to use instead (:attr:`SurveyEstimate.std_error`, :meth:`SurveyEstimate.cov_of`,
+    :attr:`SurveyEstimate.covariance`).
+    """
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: SurveyEstimate | None, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, objtype)
+        if value is None:
+            value = obj._dense_cov()
+            self.slot.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: SurveyEstimate, value: pd.DataFrame | None) -> None:
+        self.slot.__set__(obj, value)
+
+
+_COV_SLOT = SurveyEstimate.__dict__["cov"]
+setattr(SurveyEstimate, "cov", _LazyCov(_COV_SLOT))  # noqa: B010 (replaces the slot descriptor)
 
 
 @dataclass(frozen=True, slots=True)

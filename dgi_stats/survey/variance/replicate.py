@@ -29,6 +29,7 @@ from scipy.linalg import hadamard
 
 from dgi_stats._typing import FloatArray
 from dgi_stats.exceptions import DGIError, SingletonPSUError
+from dgi_stats.survey.variance.structured import FactorTerm, StructuredCovariance
 
 __all__ = [
     "REPLICATE_METHODS",
@@ -40,6 +41,7 @@ __all__ = [
     "replicate_deviations",
     "replicate_factors",
     "replicate_spec_from_weights",
+    "replicate_structured",
     "replicate_variance",
 ]
 
@@ -660,6 +662,38 @@ def replicate_variance(thetas: np.ndarray, theta: np.ndarray, spec: ReplicateSpe
     [[2.0]]
     """
     return replicate_covariance(thetas, theta, spec.multipliers, mse=spec.mse)
+
+
+def replicate_structured(
+    thetas: np.ndarray, theta: np.ndarray, spec: ReplicateSpec
+) -> StructuredCovariance:
+    """:func:`replicate_variance` kept as factors: ``V = Σ_r f_r (θ_r − c)(θ_r − c)ᵀ``.
+
+    One factor row per replicate (the deviations ``θ_r − c``) with weight ``f_r``; the dense form
+    is :func:`replicate_variance`'s matrix.
+
+    Parameters
+    ----------
+    thetas : numpy.ndarray
+        R x K replicate estimates.
+    theta : numpy.ndarray
+        K full-sample estimates.
+    spec : ReplicateSpec
+        Scale, rscales and mse.
+
+    Returns
+    -------
+    StructuredCovariance
+
+    Examples
+    --------
+    >>> spec = ReplicateSpec("other", np.zeros(1, int), np.ones((1, 2)), np.ones(1), 1.0,
+    ...                      np.ones(2), False, None)
+    >>> replicate_structured(np.array([[1.0], [3.0]]), np.array([2.0]), spec).dense().tolist()
+    [[2.0]]
+    """
+    dev = replicate_deviations(thetas, theta, mse=spec.mse)
+    return StructuredCovariance([FactorTerm(dev, spec.multipliers)], size=dev.shape[1])
 
 
 def replicate_deviations(replicates: FloatArray, estimate: FloatArray, *, mse: bool) -> FloatArray:

@@ -12,17 +12,22 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 from scipy import sparse
 
 from dgi_stats.exceptions import SingletonPSUError
+from dgi_stats.survey.variance.structured import (
+    SPARSE_SHARE,
+    FactorTerm,
+    StructuredCovariance,
+)
 
 if TYPE_CHECKING:
     from dgi_stats.survey.design import SurveyDesign
 
-__all__ = ["effective_df", "taylor_variance"]
+__all__ = ["effective_df", "taylor_covariance", "taylor_variance"]
 
 _CERTAIN = 1e-7
 
@@ -88,7 +93,7 @@ def _onestage(
             f"Stratum {listed} has only one PSU at stage {stage} within the domain; "
             f"lonely_psu={lonely!r} is applied to it (adjust_domain_lonely=True)."
         )
-        warnings.warn(msg, UserWarning, stacklevel=4)
+        warnings.warn(msg, UserWarning, stacklevel=5)
     no_centre = np.zeros((n_strata, k), dtype=bool)
     if lonely == "adjust":
         no_centre = single | dom_single
@@ -104,13 +109,107 @@ def _onestage(
     return zc, scale, n_strat, n_ok
 
 
-def _crossprod(zc: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """``(zc * scale).T @ zc``, through a sparse product when ``zc`` is mostly zeros."""
-    if np.count_nonzero(zc) < 0.25 * zc.size:
-        zs = sparse.csr_matrix(zc)
-        scaled = sparse.diags(scale) @ zs
-        return np.asarray((zs.T @ scaled).toarray())
-    return (zc * scale[:, None]).T @ zc
+def _onestage_sparse(
+    z: sparse.csr_matrix,
+    unit_stratum: np.ndarray,
+    n_h: np.ndarray,
+    pop_h: np.ndarray | None,
+    present: sparse.csr_matrix | None,
+    *,
+    lonely: str,
+    adjust_domain: bool,
+    stage: int,
+    stratum_labels: np.ndarray,
+    unit_labels: np.ndarray,
+) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_onestage` for sparse unit totals, touching only the (stratum, column) cells in use.
+
+    A cell is a stratum and a column with a non-zero total or a present unit; centring fills the
+    cell's column for every unit of the stratum (its own domain's PSUs when domains are nested
+    in strata), so ``zc`` stays as sparse as ``z`` times the PSUs per stratum. The values are
+    those of the dense computation: the same sums in the same order, ``z − mean``.
+    """
+    n_units, k = z.shape
+    n_strata = n_h.shape[0]
+    if pop_h is None:
+        f = np.ones(n_strata)
+    else:
+        f = np.where(np.isinf(pop_h), 1.0, (pop_h - n_h) / np.where(np.isinf(pop_h), 1.0, pop_h))
+    certain = f < _CERTAIN
+    scale_h = np.where(n_h > 1, f * n_h / np.maximum(n_h - 1, 1), f)
+    zcoo = sparse.coo_matrix(z)
+    zcoo.sum_duplicates()  # sorted by (unit, column): the order of the dense sums
+    zi, zj, zv = zcoo.row, zcoo.col, zcoo.data
+    zkey = unit_stratum[zi].astype(np.int64) * k + zj
+    if present is not None:
+        pcoo = sparse.coo_matrix(present)
+        pcoo.eliminate_zeros()
+        pkey = unit_stratum[pcoo.row].astype(np.int64) * k + pcoo.col
+        cells, inv = np.unique(np.concatenate([zkey, pkey]), return_inverse=True)
+        zcell, pcell = inv[: len(zkey)], inv[len(zkey) :]
+        nsub = np.bincount(pcell, minlength=len(cells)).astype(float)
+    else:
+        cells, zcell = np.unique(zkey, return_inverse=True)
+        nsub = None
+    ch, cj = cells // k, cells % k
+    sums = np.bincount(zcell, weights=zv, minlength=len(cells))
+    means = sums / n_h[ch]
+    nsub_c = n_h[ch].astype(float) if nsub is None else nsub
+    active = nsub_c > 0
+    single = (n_h[ch] == 1) & active & ~certain[ch]
+    if lonely == "fail":
+        if present is None:
+            lone = np.flatnonzero((n_h == 1) & ~certain) if k else np.array([], dtype=np.intp)
+        else:
+            lone = np.unique(ch[single])
+        if lone.size:
+            h = int(lone[0])
+            units = unit_labels[unit_stratum == h].tolist()
+            label = stratum_labels[h]
+            msg = (
+                f"Stratum ({label}) has only one PSU at stage {stage} (PSU {units[0]!r}). Set "
+                "lonely_psu to 'remove' or 'certainty' (the stratum contributes nothing), 'adjust' "
+                "(centre the lone PSU at zero) or 'average' (use the average variance of the other "
+                "strata), or merge the stratum with another."
+            )
+            raise SingletonPSUError(msg)
+    dom_single = (n_h[ch] > 1) & (nsub_c == 1) & adjust_domain & ~certain[ch]
+    if dom_single.any():
+        hs = np.unique(ch[dom_single])
+        listed = ", ".join(f"({stratum_labels[h]})" for h in hs[:10])
+        msg = (
+            f"Stratum {listed} has only one PSU at stage {stage} within the domain; "
+            f"lonely_psu={lonely!r} is applied to it (adjust_domain_lonely=True)."
+        )
+        warnings.warn(msg, UserWarning, stacklevel=5)
+    no_centre = (single | dom_single) if lonely == "adjust" else np.zeros(len(cells), dtype=bool)
+    na = (single | dom_single) if lonely == "average" else np.zeros(len(cells), dtype=bool)
+    drop = na | certain[ch] | ~active
+    keep_z = ~drop[zcell]
+    fill = ~drop & ~no_centre & (means != 0)
+    # every unit of the stratum of a filled cell gets -mean in the cell's column
+    order = np.argsort(unit_stratum, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(n_h)[:-1]]).astype(np.int64)
+    fc = np.flatnonzero(fill)
+    counts = n_h[ch[fc]].astype(np.int64)
+    rep = np.repeat(np.arange(len(fc)), counts)
+    offs = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    fill_units = order[starts[ch[fc]][rep] + offs]
+    rows = np.concatenate([zi[keep_z], fill_units])
+    cols = np.concatenate([zj[keep_z], cj[fc][rep]])
+    vals = np.concatenate([zv[keep_z], -means[fc][rep]])
+    zc = sparse.csr_matrix((vals, (rows, cols)), shape=(n_units, k))
+    zc.sum_duplicates()
+    zc.eliminate_zeros()
+    scale = scale_h[unit_stratum]
+    if present is None:
+        n_strat = np.full(k, float(n_strata))
+        lone_n = float(((n_h == 1) & ~certain).sum()) if lonely == "average" else 0.0
+        n_ok = n_strat - lone_n
+    else:
+        n_strat = np.bincount(cj[active], minlength=k).astype(float)
+        n_ok = n_strat - np.bincount(cj[na], minlength=k)
+    return zc, scale, n_strat, n_ok
 
 
 @dataclass(frozen=True)
@@ -125,21 +224,71 @@ class _Stage:
     n_ok: np.ndarray
 
 
+#: PSU (SSU) totals: dense, or scipy sparse when a PSU holds few domains.
+Totals: TypeAlias = np.ndarray | sparse.spmatrix
+
+
+def _as_input(
+    z: Totals, present: Totals | None
+) -> tuple[np.ndarray | sparse.csr_matrix, np.ndarray | sparse.csr_matrix | None]:
+    """Sparse totals stay sparse when mostly zeros; otherwise the dense computation is used."""
+    if sparse.issparse(z):
+        zs = sparse.csr_matrix(z, dtype=float)
+        if zs.nnz < SPARSE_SHARE * zs.shape[0] * zs.shape[1]:
+            pr = None if present is None else sparse.csr_matrix(present, dtype=bool)
+            return zs, pr
+        z = zs.toarray()
+    pr_d = None
+    if present is not None:
+        pr_d = (
+            sparse.csr_matrix(present).toarray() if sparse.issparse(present)
+            else np.asarray(present, dtype=bool)
+        )
+    return np.asarray(z, dtype=float), pr_d
+
+
+def _onestage_any(
+    z: Totals,
+    present: Totals | None,
+    unit_stratum: np.ndarray,
+    n_h: np.ndarray,
+    pop_h: np.ndarray | None,
+    *,
+    lonely: str,
+    adjust_domain: bool,
+    stage: int,
+    stratum_labels: np.ndarray,
+    unit_labels: np.ndarray,
+) -> tuple[Totals, np.ndarray, np.ndarray, np.ndarray]:
+    zz, pr = _as_input(z, present)
+    if sparse.issparse(zz):
+        return _onestage_sparse(
+            sparse.csr_matrix(zz), unit_stratum, n_h, pop_h,
+            None if pr is None else sparse.csr_matrix(pr),
+            lonely=lonely, adjust_domain=adjust_domain, stage=stage,
+            stratum_labels=stratum_labels, unit_labels=unit_labels,
+        )
+    return _onestage(
+        np.asarray(zz), unit_stratum, n_h, pop_h, None if pr is None else np.asarray(pr),
+        lonely=lonely, adjust_domain=adjust_domain, stage=stage,
+        stratum_labels=stratum_labels, unit_labels=unit_labels,
+    )
+
+
 def _stages(
     design: SurveyDesign,
-    zp: np.ndarray,
-    zs: np.ndarray | None,
-    psu_present: np.ndarray | None,
-    ssu_present: np.ndarray | None,
+    zp: Totals,
+    zs: Totals | None,
+    psu_present: Totals | None,
+    ssu_present: Totals | None,
 ) -> list[_Stage]:
     """The first stage (PSUs within strata) and, with a two-stage fpc, the second (SSUs within PSUs).
 
     R's ``svyrecvar``: ``V = V_1 + Σ_PSU (n_h / N_h) V_2(PSU)``.
     """
-    zp = np.asarray(zp, dtype=float)
     stage1_pop = design.fpc[0]
-    zc, scale, n_strat, n_ok = _onestage(
-        zp, design.psu_stratum, design.n_psu_stratum, stage1_pop, psu_present,
+    zc, scale, n_strat, n_ok = _onestage_any(
+        zp, psu_present, design.psu_stratum, design.n_psu_stratum, stage1_pop,
         lonely=design.lonely_psu, adjust_domain=design.adjust_domain_lonely, stage=1,
         stratum_labels=design.strata_labels, unit_labels=design.psu_labels,
     )
@@ -153,9 +302,9 @@ def _stages(
         assert design.ssu_psu is not None
         assert design.n_ssu_psu is not None
         frac1 = design.n_psu_stratum / stage1_pop  # n_h / N_h per stratum
-        zc2, scale2, n2, ok2 = _onestage(
-            np.asarray(zs, dtype=float), design.ssu_psu, design.n_ssu_psu, design.fpc[1],
-            ssu_present, lonely=design.lonely_psu, adjust_domain=design.adjust_domain_lonely,
+        zc2, scale2, n2, ok2 = _onestage_any(
+            zs, ssu_present, design.ssu_psu, design.n_ssu_psu, design.fpc[1],
+            lonely=design.lonely_psu, adjust_domain=design.adjust_domain_lonely,
             stage=2, stratum_labels=design.psu_labels,
             unit_labels=np.arange(len(design.ssu_psu)),
         )
@@ -164,26 +313,80 @@ def _stages(
     return out
 
 
-def taylor_variance(
+def taylor_covariance(
     design: SurveyDesign,
-    zp: np.ndarray,
+    zp: Totals,
     *,
-    zs: np.ndarray | None = None,
-    psu_present: np.ndarray | None = None,
-    ssu_present: np.ndarray | None = None,
-) -> np.ndarray:
-    """Covariance matrix of estimators whose PSU totals of influence values are ``zp``.
+    zs: Totals | None = None,
+    psu_present: Totals | None = None,
+    ssu_present: Totals | None = None,
+) -> StructuredCovariance:
+    """The Taylor covariance as factors ``V = Σ_stages (zc * scale)ᵀ zc``, without forming it.
+
+    One :class:`~dgi_stats.survey.variance.structured.FactorTerm` per stage: the centred PSU
+    (SSU) totals ``zc``, their scale, and with ``lonely_psu="average"`` the first stage's column
+    rescaling. Sparse totals (a PSU touching only its own domain's estimates) give sparse factors;
+    :meth:`~dgi_stats.survey.variance.structured.StructuredCovariance.dense` returns the numbers
+    of :func:`taylor_variance`.
 
     Parameters
     ----------
     design : SurveyDesign
         The (Taylor) design.
-    zp : numpy.ndarray
+    zp : numpy.ndarray or scipy.sparse matrix
         ``n_psu x K`` PSU totals of the (calibration-residualised) influence values.
-    zs : numpy.ndarray, optional
+    zs : numpy.ndarray or scipy.sparse matrix, optional
+        ``n_ssu x K`` SSU totals, for the second-stage term (as in :func:`taylor_variance`).
+    psu_present, ssu_present : numpy.ndarray or scipy.sparse matrix, optional
+        As in :func:`taylor_variance`.
+
+    Returns
+    -------
+    StructuredCovariance
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dgi_stats.survey.design import SurveyDesign
+    >>> d = SurveyDesign(pd.DataFrame({"y": [1.0, 2.0, 4.0]}))
+    >>> z = (d.data[["y"]].to_numpy() - 7 / 3) / 3
+    >>> round(float(taylor_covariance(d, z).diagonal()[0]), 6)
+    0.777778
+    """
+    stages = _stages(design, zp, zs, psu_present, ssu_present)
+    first = stages[0]
+    mult = None
+    if design.lonely_psu == "average":
+        # R: sum over strata with a variance x #strata / #strata-with-variance (NaN if none)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mult = np.where(first.n_strat > 0, first.n_strat / first.n_ok, 1.0)
+    terms = [FactorTerm(first.zc, first.weight, mult)]
+    terms += [FactorTerm(st.zc, st.weight) for st in stages[1:]]
+    return StructuredCovariance(terms, size=first.zc.shape[1])
+
+
+def taylor_variance(
+    design: SurveyDesign,
+    zp: Totals,
+    *,
+    zs: Totals | None = None,
+    psu_present: Totals | None = None,
+    ssu_present: Totals | None = None,
+) -> np.ndarray:
+    """Covariance matrix of estimators whose PSU totals of influence values are ``zp``.
+
+    The dense form of :func:`taylor_covariance`.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The (Taylor) design.
+    zp : numpy.ndarray or scipy.sparse matrix
+        ``n_psu x K`` PSU totals of the (calibration-residualised) influence values.
+    zs : numpy.ndarray or scipy.sparse matrix, optional
         ``n_ssu x K`` SSU totals, needed for the second-stage term when the design has an SSU,
         an fpc and ``ultimate_cluster`` is False.
-    psu_present, ssu_present : numpy.ndarray, optional
+    psu_present, ssu_present : numpy.ndarray or scipy.sparse matrix, optional
         ``n_psu x K`` (``n_ssu x K``) booleans: the PSU (SSU) holds rows of the column's domain.
         Used for lonely PSUs within domains; default: every PSU is present.
 
@@ -191,6 +394,11 @@ def taylor_variance(
     -------
     numpy.ndarray
         ``K x K`` covariance matrix.
+
+    Raises
+    ------
+    DGIError
+        The matrix would exceed :data:`~dgi_stats.survey.variance.structured.DENSE_LIMIT_BYTES`.
 
     Examples
     --------
@@ -201,17 +409,27 @@ def taylor_variance(
     >>> round(float(taylor_variance(d, z)[0, 0]), 6)
     0.777778
     """
-    stages = _stages(design, zp, zs, psu_present, ssu_present)
-    first = stages[0]
-    v = _crossprod(first.zc, first.weight)
-    if design.lonely_psu == "average":
-        # R: sum over strata with a variance x #strata / #strata-with-variance (NaN if none)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mult = np.where(first.n_strat > 0, first.n_strat / first.n_ok, 1.0)
-            v = v * np.sqrt(np.outer(mult, mult))
-    for st in stages[1:]:
-        v = v + _crossprod(st.zc, st.weight)
-    return v
+    return taylor_covariance(
+        design, zp, zs=zs, psu_present=psu_present, ssu_present=ssu_present
+    ).dense()
+
+
+def _satterthwaite_sparse(stages: list[_Stage]) -> tuple[np.ndarray, np.ndarray]:
+    """``(Σ_g v_g)²`` and ``Σ_g v_g² / d_g`` per column from sparse (or dense) stage factors."""
+    k = stages[0].zc.shape[1]
+    num = np.zeros(k)
+    den = np.zeros(k)
+    for st in stages:
+        n_groups = st.n_units.shape[0]
+        m = len(st.group)
+        agg = sparse.csr_matrix((np.ones(m), (st.group, np.arange(m))), shape=(n_groups, m))
+        zc = sparse.csr_matrix(st.zc)
+        comp = sparse.coo_matrix(agg @ zc.multiply(zc).multiply(st.weight[:, None]).tocsr())
+        d = np.maximum(st.n_units - 1, 0).astype(float)[comp.row]
+        use = (d > 0) & (comp.data > 0)
+        num += np.bincount(comp.col[use], weights=comp.data[use], minlength=k)
+        den += np.bincount(comp.col[use], weights=comp.data[use] ** 2 / d[use], minlength=k)
+    return num**2, den
 
 
 def effective_df(
@@ -262,17 +480,21 @@ def effective_df(
     >>> round(float(effective_df(d, z)[0]), 2)   # stratum 2 dominates: close to its 2 df
     2.04
     """
-    comps, dfs = [], []
-    for st in _stages(design, zp, zs, psu_present, ssu_present):
-        w = np.asarray(st.weight, dtype=float)
-        w = w[:, None] if w.ndim == 1 else w
-        comps.append(_group_sum(st.group, st.zc * st.zc * w, st.n_units.shape[0]))
-        dfs.append(np.maximum(st.n_units - 1, 0).astype(float))
-    v_all = np.vstack(comps)
-    d_all = np.concatenate(dfs)[:, None]
-    use = (d_all > 0) & (v_all > 0)
-    num = np.where(use, v_all, 0.0).sum(axis=0) ** 2
-    den = np.where(use, v_all**2 / np.where(d_all > 0, d_all, 1.0), 0.0).sum(axis=0)
+    stages = _stages(design, zp, zs, psu_present, ssu_present)
+    if any(sparse.issparse(st.zc) for st in stages):
+        num, den = _satterthwaite_sparse(stages)
+    else:
+        comps, dfs = [], []
+        for st in stages:
+            w = np.asarray(st.weight, dtype=float)
+            w = w[:, None] if w.ndim == 1 else w
+            comps.append(_group_sum(st.group, st.zc * st.zc * w, st.n_units.shape[0]))
+            dfs.append(np.maximum(st.n_units - 1, 0).astype(float))
+        v_all = np.vstack(comps)
+        d_all = np.concatenate(dfs)[:, None]
+        use = (d_all > 0) & (v_all > 0)
+        num = np.where(use, v_all, 0.0).sum(axis=0) ** 2
+        den = np.where(use, v_all**2 / np.where(d_all > 0, d_all, 1.0), 0.0).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         nu = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
     if design_df is None:
