@@ -54,10 +54,12 @@ from dgi_stats.ranks import (
 from dgi_stats.scores import (
     IndexSpec,
     IndicatorScores,
+    PanelScores,
     Scores,
     competition_rank,
     composite_percent,
     score,
+    score_panel,
     total_from_dimensions,
     unit_scores,
 )
@@ -99,6 +101,7 @@ __all__ = [
     "IndexSpec",
     "IndicatorScores",
     "MissingDataWarning",
+    "PanelScores",
     "RakingResult",
     "RankChangeTest",
     "RankConfidenceSets",
@@ -141,6 +144,7 @@ __all__ = [
     "report",
     "required_sample_size",
     "score",
+    "score_panel",
     "scores",
     "simulate",
     "simulate_estimates",

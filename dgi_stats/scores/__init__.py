@@ -8,18 +8,22 @@ indicators add up to sub-dimensions, dimensions, total and composite;
 touch respondents again. :mod:`~dgi_stats.scores.answers` holds the unit-level arithmetic of a
 league table (weighted unit means, total, competition ranks); the composite % formula lives with the
 spec (:func:`~dgi_stats.scores.spec.composite_percent`).
+:func:`~dgi_stats.scores.panel.score_panel` scores a panel (the same communes in several years) with
+the covariance across years.
 """
 
 from __future__ import annotations
 
 from dgi_stats.scores.answers import competition_rank, rank, total_from_dimensions, unit_scores
 from dgi_stats.scores.index import score
+from dgi_stats.scores.panel import PanelScores, score_panel
 from dgi_stats.scores.pivot import Scores, satterthwaite_df
 from dgi_stats.scores.spec import IndexSpec, IndicatorScores, composite_maximum, composite_percent
 
 __all__ = [
     "IndexSpec",
     "IndicatorScores",
+    "PanelScores",
     "Scores",
     "competition_rank",
     "composite_maximum",
@@ -27,6 +31,7 @@ __all__ = [
     "rank",
     "satterthwaite_df",
     "score",
+    "score_panel",
     "total_from_dimensions",
     "unit_scores",
 ]

@@ -21,7 +21,7 @@ from dgi_stats.survey.design import SurveyDesign
 from dgi_stats.survey.means import domain_means
 from dgi_stats.survey.variance.taylor import effective_df
 
-__all__ = ["IndexLike", "score"]
+__all__ = ["IndexLike", "score", "score_domains", "unit_column"]
 
 
 @runtime_checkable
@@ -118,19 +118,115 @@ def score(
             f"Got {type(design).__name__}."
         )
         raise DGIError(msg)
+    unit = unit_column(spec, by, "score")
+    out, _ = score_domains(design, spec, [unit], na_rm=na_rm, label=label, func="score")
+    return out
+
+
+def unit_column(spec: IndexLike, by: str | None, func: str) -> str:
+    """The column of the units: ``by``, or the spec's ``unit_column`` when ``by`` is None.
+
+    Parameters
+    ----------
+    spec : IndexSpec or IndexLike
+        The index (its ``unit_column`` attribute, if any, is the default).
+    by : str, optional
+        The column given by the caller.
+    func : str
+        The calling function's name, for the error message.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    DGIError
+        ``by`` is None and the spec has no ``unit_column``.
+
+    Examples
+    --------
+    >>> from dgi_stats.datasets import load_spec
+    >>> unit_column(load_spec(2021), None, "score")
+    'district'
+    """
     if by is None:
         by = getattr(spec, "unit_column", None)
         if not isinstance(by, str):
             msg = (
-                "score: the spec has no unit_column, so the 'by' parameter must name the column "
+                f"{func}: the spec has no unit_column, so the 'by' parameter must name the column "
                 "of the units (for example by='district')."
             )
             raise DGIError(msg)
+    return by
+
+
+def score_domains(
+    design: SurveyDesign,
+    spec: IndexLike,
+    by: list[str],
+    *,
+    na_rm: bool = True,
+    label: str = "",
+    func: str = "score",
+) -> tuple[Scores, pd.Index]:
+    """Every measure of an index in every domain of the ``by`` columns, jointly (what :func:`score` does).
+
+    The indicator means of all domains come from ONE call of
+    :func:`~dgi_stats.survey.means.domain_means`, so their covariance across domains is exact
+    (the same PSUs' influence totals, or the same replicate factors), and the spec's linear map
+    adds the other measures. :func:`score` is this with one ``by`` column (the units);
+    :func:`~dgi_stats.scores.panel.score_panel` crosses the units with the survey year.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The survey design (its data hold the answers).
+    spec : IndexSpec or IndexLike
+        Provides ``score_items(data)``, ``measure_map()`` and optionally ``measure_bounds()``.
+    by : list of str
+        Domain columns (R's ``svyby`` order: the first column varies fastest).
+    na_rm : bool
+        Available-case analysis per indicator. default: True.
+    label : str
+        Stored in the result. default: "".
+    func : str
+        The calling function's name, for the error messages. default: "score".
+
+    Returns
+    -------
+    scores : Scores
+        As :func:`score` describes; its units are the domain labels for one ``by`` column, or the
+        domains' positions (0, 1, ...) in ``labels`` for several.
+    labels : pandas.Index
+        The domains (a MultiIndex for several ``by`` columns), in the order of the units.
+
+    Raises
+    ------
+    DGIError
+        As :func:`score` (the messages name a domain where they name a unit).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> class TinySpec:
+    ...     def score_items(self, data):
+    ...         return data[["i1"]]
+    ...     def measure_map(self):
+    ...         return pd.DataFrame({"i1": [10.0]}, index=["total"]), pd.Series([0.0], index=["total"])
+    >>> rng = np.random.default_rng(7)
+    >>> df = pd.DataFrame({"district": np.repeat(["A", "B"], 20), "year": np.tile([1, 2], 20),
+    ...                    "commune": np.repeat(np.arange(4), 10), "i1": rng.random(40)})
+    >>> s, labels = score_domains(SurveyDesign(df, strata="district", psu="commune"), TinySpec(),
+    ...                           ["district", "year"])
+    >>> labels.tolist(), list(s.units)
+    ([('A', 1), ('B', 1), ('A', 2), ('B', 2)], [0, 1, 2, 3])
+    """
     items = spec.score_items(design.data)
     sc = items.scores if hasattr(items, "scores") else items
     if not isinstance(sc, pd.DataFrame) or len(sc) != design.n:
         msg = (
-            "score: spec.score_items(data) must return one row of indicator scores per respondent."
+            f"{func}: spec.score_items(data) must return one row of indicator scores per respondent."
         )
         raise DGIError(msg)
     ind_ids = list(sc.columns)
@@ -138,26 +234,29 @@ def score(
     avail = ~np.isnan(y)
     if not na_rm and not avail.all():
         j = int(np.flatnonzero(~avail.all(axis=0))[0])
-        msg = f"score: indicator {ind_ids[j]!r} has missing scores; pass na_rm=True (available cases)."
+        msg = f"{func}: indicator {ind_ids[j]!r} has missing scores; pass na_rm=True (available cases)."
         raise DGIError(msg)
-    dm = domain_means(design, y, avail, by=by, func="score")
+    dm = domain_means(design, y, avail, by=by, func=func)
     labels = dm.labels
     n_dom, k = len(labels), len(ind_ids)
     n_ans = dm.n_answered  # respondents with an answer (dm.nobs counts those with a weight)
     if (n_ans == 0).any():
         d, j = (int(v[0]) for v in np.nonzero(n_ans == 0))
-        msg = f"score: nobody in unit {labels[d]!r} answered indicator {ind_ids[j]!r}; its mean is undefined."
+        msg = f"{func}: nobody in unit {labels[d]!r} answered indicator {ind_ids[j]!r}; its mean is undefined."
         raise DGIError(msg)
     zero = (dm.weight_total == 0) & (n_ans > 0)
     if zero.any():
         d, j = (int(v[0]) for v in np.nonzero(zero))
         msg = (
-            f"score: every respondent of unit {labels[d]!r} who answered indicator "
+            f"{func}: every respondent of unit {labels[d]!r} who answered indicator "
             f"{ind_ids[j]!r} has weight 0, so its mean is 0/0 (no estimate). Check the weight "
             "column, or give those respondents their positive weights."
         )
         raise DGIError(msg)
-    units = pd.Index(labels, name="unit")
+    if isinstance(labels, pd.MultiIndex):  # several by columns: domains by position
+        units = pd.RangeIndex(n_dom, name="unit")
+    else:
+        units = pd.Index(labels, name="unit")
     indicators = pd.Index(ind_ids, name="measure")
     long = pd.MultiIndex.from_product([units, indicators], names=["unit", "measure"])
     reps = None
@@ -188,7 +287,7 @@ def score(
     # every other measure is linear in the unit's indicator means: measure = A @ means + b, per unit
     weights, offset = spec.measure_map()
     if pd.Index(ind_ids).append(pd.Index(map(str, weights.index))).has_duplicates:
-        msg = "score: spec.measure_map() rows repeat indicator ids; measure ids must be unique."
+        msg = f"{func}: spec.measure_map() rows repeat indicator ids; measure ids must be unique."
         raise DGIError(msg)
     w_map = weights.reindex(columns=ind_ids, fill_value=0.0).astype(float)
     w_map.index = pd.Index(map(str, w_map.index), name="measure")
@@ -231,4 +330,4 @@ def score(
         b = spec.measure_bounds()
         b = b.set_axis(pd.Index(map(str, b.index), name="measure")).reindex(out.measures)
         out = replace(out, bounds=b)
-    return out
+    return out, labels
