@@ -37,7 +37,12 @@ from dgi_stats.exceptions import (
     UnknownUnitError,
 )
 from dgi_stats.io import read_survey
-from dgi_stats.planning import detectable_change, rank_set_change_probability, required_sample_size
+from dgi_stats.planning import (
+    detectable_change,
+    minimum_detectable_rank_change,
+    rank_set_change_probability,
+    required_sample_size,
+)
 from dgi_stats.ranks import (
     RankChangeTest,
     RankConfidenceSets,
@@ -125,6 +130,7 @@ __all__ = [
     "kww_confidence_sets",
     "match_unit",
     "mean",
+    "minimum_detectable_rank_change",
     "nonresponse_adjust",
     "p_scores",
     "pairwise_comparisons",

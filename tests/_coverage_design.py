@@ -44,6 +44,7 @@ class Config:
     certainty: bool = False  # one certainty commune per unit, villages as its PSUs
     spacing: float = 0.0  # truth of unit k = mean + spacing * k (0: all equal)
     variance: str = "taylor"  # or a replicate method: "jkn", "bootstrap"
+    shift: tuple[float, ...] = ()  # added to unit k's scores (rank-change configurations)
 
     @property
     def df(self) -> int:
@@ -72,7 +73,7 @@ def unit_values(base: np.ndarray, k: int, cfg: Config) -> np.ndarray:
     """Unit k's population scores: the template's deviations scaled (0.6–1.4) and shifted."""
     mu = base.mean()
     scale = 0.6 + 0.8 * k / (N_UNITS - 1)
-    return mu + scale * (base - mu) + cfg.spacing * k
+    return mu + scale * (base - mu) + cfg.spacing * k + (cfg.shift[k] if cfg.shift else 0.0)
 
 
 def pps_systematic(sizes: np.ndarray, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

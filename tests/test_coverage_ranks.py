@@ -156,3 +156,68 @@ def test_survey_estimate_input_equals_scores_input():
     b = ds.rank_confidence_sets(_scores(est), measure="y", n_draws=2000, rng=5)
     pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
     assert a.critical_law == b.critical_law
+
+
+# -------------------------------------------- closed rank-change bound at its least favourable point
+def _lfc_shifts(year: int, eps: float) -> tuple[float, ...]:
+    """Truths where the bound is sharp: U06 goes from last to first, U05 ties it on the null side.
+
+    Year 1: U06 last, U05 just below it (``eps``); year 2: U06 first, U05 just above it. The true
+    places gained are 10 (U06 passes ten units, U05 passes U06); a bound above 10 needs a false
+    statement about U05, whose three statistics (T¹, T², difference in differences) all sit at
+    the null boundary, while every other statement is true and clear. ``eps = 0``: exact ties
+    (U05 neither above nor below U06), true gain 11.
+    """
+    s = np.arange(C.N_UNITS, dtype=float) * 4.0
+    s[6], s[5] = (-8.0, -8.0 - eps) if year == 1 else (60.0, 60.0 + eps)
+    return tuple(s)
+
+
+def _closed_size_run(psus: int, reps: int, rng: np.random.Generator, eps: float = 0.02,
+                     wrong: bool = False) -> tuple[float, float]:
+    """Shares of survey pairs whose lower bound exceeds the TRUE places gained of U06: the
+    library's closed bound and (``wrong=True``, same surveys) the wrong variant that ignores
+    the design df (normal critical values, covariance treated as known)."""
+    popn = C.make_population(np.random.default_rng(12345))
+    c1 = C.Config("year 1", psus=psus, shift=_lfc_shifts(1, eps))
+    c2 = C.Config("year 2", psus=psus, shift=_lfc_shifts(2, eps))
+    margins = C.margins_for(popn, c1)
+    t1, t2 = C.truths(popn, c1), C.truths(popn, c2)
+    gained = int((t1 > t1["U06"]).sum() - (t2 > t2["U06"]).sum())
+    assert gained == (10 if eps > 0 else 11)
+    false = np.zeros(2)
+    for _ in range(reps):
+        a = _scores(C.estimate(C.draw_sample(popn, c1, rng), margins))
+        b = _scores(C.estimate(C.draw_sample(popn, c2, rng), margins))
+        pairs = [(a, b)]
+        if wrong:
+            pairs.append(tuple(ds.Scores.from_estimates(x.estimate, x.std_error, df=np.inf)
+                               for x in (a, b)))
+        for i, (x, y) in enumerate(pairs):
+            test = ds.rank_change_test(x, y, unit="U06", measure="y", n_draws=1000, rng=rng)
+            assert test.procedure == "closed"
+            false[i] += int(test.places_gained_lower.iloc[0] > gained)
+    return false[0] / reps, false[1] / reps
+
+
+def test_closed_rank_change_size_short():
+    """The closed bound exceeds the true gain in <= α (3-sigma) of pairs at df 2, at its least
+    favourable point (150 pairs; the slow version has 1,000 and shows the check failing the
+    wrong variant)."""
+    reps = 150
+    size, _ = _closed_size_run(3, reps, np.random.default_rng(31))
+    assert size <= _ceiling(reps), size
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("psus", "eps"), [(3, 0.02), (6, 0.02), (31, 0.02), (6, 0.0)],
+                         ids=["df2", "df5", "df30", "df5-exact-ties"])
+def test_closed_rank_change_size_long(psus, eps):
+    """Size <= α + 3 MC sigma at df 2, 5 and 30, near-ties and exact ties (1,000 pairs); at df 2
+    the wrong variant (normal critical values: design df ignored) exceeds the same bound."""
+    reps = 1000
+    size, wrong = _closed_size_run(psus, reps, np.random.default_rng(psus), eps=eps,
+                                   wrong=psus == 3)
+    assert size <= _ceiling(reps), (size, wrong)
+    if psus == 3:
+        assert wrong > _ceiling(reps), (size, wrong)

@@ -31,7 +31,7 @@ from dgi_stats._results import (
 )
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import FloatArray
-from dgi_stats._validation import check_positive_int, check_probability, did_you_mean
+from dgi_stats._validation import check_choice, check_positive_int, check_probability, did_you_mean
 from dgi_stats.exceptions import DGIError
 from dgi_stats.planning._common import binomial_se
 from dgi_stats.planning.sample_size import (
@@ -226,6 +226,7 @@ def _tested_pairs(
     confidence_level: float,
     dfs: Sequence[FloatArray] | None = None,
     gen: np.random.Generator | None = None,
+    procedure: str = "closed",
 ) -> Iterator[pd.Series]:
     """The rank-change test of unit ``name`` on each simulated pair of years: its table row.
 
@@ -247,7 +248,8 @@ def _tested_pairs(
         res = rank_change_test(
             (pd.Series(e1, index=units), ins[0][0], ins[0][1]),
             (pd.Series(e2, index=units), ins[1][0], ins[1][1]),
-            unit=name, confidence_level=confidence_level, n_draws=2000, rng=gen,
+            unit=name, confidence_level=confidence_level, n_draws=2000, procedure=procedure,
+            rng=gen,
         )
         yield res.table.iloc[0]
 
@@ -316,6 +318,7 @@ def rank_set_change_probability(
     n_surveys: int = _N_SURVEYS,
     measure: str = "total",
     df: DfLike | None = None,
+    procedure: str = "closed",
     rng: RNGLike = None,
     **renamed: object,
 ) -> RankChangePower:
@@ -353,6 +356,9 @@ def rank_set_change_probability(
     df : float, Series or array-like, optional
         Degrees of freedom per unit of both years' variance estimates. default: None — from the
         Scores; required for bare estimates (``numpy.inf``: covariance known).
+    procedure : {"closed", "projection"}
+        The rank-change procedure of :func:`~dgi_stats.ranks.rank_change_test` (for a named
+        unit). default: "closed" (the test's default).
     rng : int, Generator or None
         default: None.
     **renamed
@@ -374,6 +380,7 @@ def rank_set_change_probability(
     func = "rank_set_change_probability"
     level = confidence_level_from(confidence_level, coverage, func)
     coverage_level = check_probability(level, name="confidence_level", func=func)
+    proc = check_choice(procedure, ("closed", "projection"), name="procedure", func=func)
     n_surveys = check_positive_int(
         cast(int, renamed_parameter(renamed, "n_sims", "n_surveys", n_surveys, func=func,
                                     default=_N_SURVEYS)),
@@ -398,7 +405,7 @@ def rank_set_change_probability(
         rise = moved = disjoint = score = 0
         dfs = [data.df, data.df] if data.studentised else None
         for t in _tested_pairs(
-            zip(e1, e2), (data.cov, cov2), data.units, name, coverage_level, dfs, gen
+            zip(e1, e2), (data.cov, cov2), data.units, name, coverage_level, dfs, gen, proc
         ):
             rise += int(t.places_gained_lower >= 1)
             moved += int(t.lower_after < t.lower_before or t.upper_after < t.upper_before)

@@ -27,10 +27,10 @@ from dgi_stats._results import (
 )
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import FloatArray
-from dgi_stats._validation import check_positive_int, check_probability
+from dgi_stats._validation import check_choice, check_positive_int, check_probability
 from dgi_stats.datasets.recipe import SEED
 from dgi_stats.exceptions import DGIError
-from dgi_stats.planning._common import binomial_se
+from dgi_stats.planning._common import binomial_se, bound_ceiling
 from dgi_stats.ranks._common import confidence_level_from
 from dgi_stats.ranks.change import rank_change_test
 from dgi_stats.scores.pivot import satterthwaite_df
@@ -292,6 +292,7 @@ def required_sample_size(
     measure: str = "total",
     n_draws: int = _N_DRAWS,
     population_seed: int | None = None,
+    procedure: str = "closed",
     rng: RNGLike = None,
     **renamed: object,
 ) -> SampleSizePlan:
@@ -347,6 +348,9 @@ def required_sample_size(
     population_seed : int, optional
         Seed of the SYNTHETIC populations (frames and cluster effects). default: that of the
         bundled surveys (:data:`dgi_stats.datasets.recipe.SEED`).
+    procedure : {"closed", "projection"}
+        The rank-change procedure of :func:`~dgi_stats.ranks.rank_change_test` whose power is
+        simulated. default: "closed" (the test's default for a named unit).
     rng : int, Generator or None
         Source of every sample and test draw. default: None.
     **renamed
@@ -403,6 +407,7 @@ def required_sample_size(
     name = match_unit(str(unit), units=list(UNIT_NAMES))
     n_res = check_positive_int(n_draws, name="n_draws", func=func, minimum=100)
     min_places = check_positive_int(min_places, name="min_places", func=func)
+    proc = check_choice(procedure, ("closed", "projection"), name="procedure", func=func)
     comms = _int_grid(communes_per_unit, name="communes_per_unit", func=func)
     rpvs = _int_grid(respondents_per_village, name="respondents_per_village", func=func)
     if villages_per_commune is not None:
@@ -469,17 +474,13 @@ def required_sample_size(
                 s1, s2 = ses[0][r], ses[1][r]
                 score_ok = _score_rejects(e1[j], s1[j], dfs[0][r, j], e2[j], s2[j], dfs[1][r, j],
                                           alpha)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    t1 = (e1 - e1[j]) / np.sqrt(s1**2 + s1[j] ** 2)
-                    t2 = (e2[j] - e2) / np.sqrt(s2**2 + s2[j] ** 2)
-                possible = int((np.delete(t1, j) > z_floor).sum() + (np.delete(t2, j) > z_floor).sum())
                 rank_ok = False
-                if possible >= len(units) - 1 + min_places:
+                if bound_ceiling(e1, e2, s1**2, s2**2, j, z_floor, proc) >= min_places:
                     tests += 1
                     res = rank_change_test(
                         sims[0].scores(r, measure), sims[1].scores(r, measure), unit=name,
                         confidence_level=coverage_level, measure=measure, n_draws=n_res,
-                        rng=gen,
+                        procedure=proc, rng=gen,
                     )
                     rank_ok = int(res.table["places_gained_lower"].iloc[0]) >= min_places
                 rank_hits += rank_ok

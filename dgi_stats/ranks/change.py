@@ -39,6 +39,7 @@ from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import BoolArray, FloatArray
 from dgi_stats._validation import check_choice, check_positive_int, check_probability
 from dgi_stats.exceptions import DGIError
+from dgi_stats.ranks._closed import closed_change_bound, closed_unit
 from dgi_stats.ranks._common import (
     CovarianceLike,
     DfLike,
@@ -63,9 +64,10 @@ from dgi_stats.scores.answers import competition_rank
 from dgi_stats.scores.pivot import Scores
 from dgi_stats.units import match_unit
 
-__all__ = ["RankChangeTest", "rank_change_test"]
+__all__ = ["RankChangeTest", "closed_change_bound", "rank_change_test"]
 
 _METHODS = ("auto", "exact", "monte-carlo", "bonferroni")
+_PROCEDURES = ("auto", "closed", "projection")
 _N_DRAWS = 100_000
 
 #: One year of :func:`rank_change_test`: a Scores, or ``(estimates, cov)`` / ``(estimates, cov, df)``.
@@ -113,15 +115,18 @@ class RankChangeTest(Result, CoverageAlias):
     critical_law : str
         How the critical values treat the estimated covariances ("normal (...)" or
         "studentised: ...", as in :class:`~dgi_stats.ranks.RankConfidenceSets`).
+    procedure : str
+        "closed" (named unit, difference-in-differences statements) or "projection".
 
     Examples
     --------
     >>> import numpy as np, pandas as pd
     >>> y1 = pd.Series([70.0, 72.0, 74.0], index=["A", "B", "C"])
     >>> y2 = pd.Series([79.0, 72.0, 74.0], index=["A", "B", "C"])
-    >>> res = rank_change_test((y1, np.eye(3) / 4, np.inf), (y2, np.eye(3) / 4, np.inf), unit="A")
-    >>> res.to_frame()[["rank_before", "rank_after"]].to_numpy().tolist(), res.n_draws
-    ([[3, 1]], 0)
+    >>> res = rank_change_test((y1, np.eye(3) / 4, np.inf), (y2, np.eye(3) / 4, np.inf), unit="A",
+    ...                        n_draws=10_000, rng=1)
+    >>> res.to_frame()[["rank_before", "rank_after"]].to_numpy().tolist(), res.procedure
+    ([[3, 1]], 'closed')
     """
 
     table: pd.DataFrame
@@ -134,6 +139,7 @@ class RankChangeTest(Result, CoverageAlias):
     n_draws: int
     rng_state: dict[str, object] | None
     critical_law: str = ""
+    procedure: str = "projection"
     n_resamples = RenamedAttribute("n_draws")
 
     def _col(self, name: str) -> pd.Series:
@@ -414,6 +420,69 @@ def _single_unit(
     return out
 
 
+def _unit_rank_sets(
+    j: int, t: list[FloatArray], covs: list[FloatArray], sds: list[FloatArray], alpha: float,
+    n: int, gen: np.random.Generator, dfs: list[FloatArray | None], cross: FloatArray | None,
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The named unit's two-sided rank sets in both years: jointly for independent years, each
+    at 1 − α/2 (Bonferroni, any dependence) for a panel."""
+    p = t[0].shape[0]
+    jj = np.array([j])
+    both = family_masks(p, jj, "lower") | family_masks(p, jj, "upper")
+    if cross is None:
+        r1, r2 = stepdown(t, [both, both], _laws(covs, sds, "monte-carlo", n, gen, j, dfs), alpha).rejected
+    else:
+        r1, r2 = (
+            stepdown([t[g]], [both], _laws([covs[g]], [sds[g]], "monte-carlo", n, gen, j, [dfs[g]]),
+                     alpha / 2.0).rejected[0]
+            for g in range(2)
+        )
+    (lb,), (ub,) = rank_bounds(r1, p, jj)
+    (la,), (ua,) = rank_bounds(r2, p, jj)
+    return (int(lb), int(ub)), (int(la), int(ua))
+
+
+def _long_cross(cross: FloatArray, units: pd.Index, keep: pd.Index, measure: str) -> pd.DataFrame:
+    """``Cov(after, before)`` of the ``keep`` units in the long form of :meth:`Scores.difference`."""
+    pos = units.get_indexer(keep)
+    idx = pd.MultiIndex.from_product([keep, [measure]], names=["unit", "measure"])
+    return pd.DataFrame(cross[np.ix_(pos, pos)].T, index=idx, columns=idx)
+
+
+def _cross_matrix(cross_cov: pd.DataFrame | None, units: pd.Index, measure: str) -> FloatArray | None:
+    """``Cov(before, after)`` over ``units`` (rows: before) from the ``cross_cov`` parameter.
+
+    ``cross_cov`` is ``Cov(after, before)`` as :meth:`PanelScores.cross_cov
+    <dgi_stats.scores.PanelScores.cross_cov>` gives it (a ``(unit, measure)`` index on both axes,
+    rows for ``after``) or a plain units x units frame for the measure.
+    """
+    if cross_cov is None:
+        return None
+    func = "rank_change_test"
+    if not isinstance(cross_cov, pd.DataFrame):
+        msg = (f"The 'cross_cov' parameter of {func} must be a DataFrame: Cov(after, before), rows "
+               f"for 'after'. Got {type(cross_cov).__name__} instead.")
+        raise DGIError(msg)
+    frame = cross_cov
+    if isinstance(frame.index, pd.MultiIndex):
+        if measure not in frame.index.get_level_values(-1) or measure not in frame.columns.get_level_values(-1):
+            msg = f"The 'cross_cov' parameter of {func} has no rows or columns for measure {measure!r}."
+            raise DGIError(msg)
+        rows = frame.index.get_level_values(-1) == measure
+        cols = frame.columns.get_level_values(-1) == measure
+        frame = frame.loc[rows, cols].droplevel(-1, axis=0).droplevel(-1, axis=1)
+    missing = [u for u in units if u not in frame.index or u not in frame.columns]
+    if missing:
+        msg = (f"The 'cross_cov' parameter of {func} lacks unit(s) {missing} (it must cover the "
+               "units of both years on both axes).")
+        raise DGIError(msg)
+    mat = frame.loc[list(units), list(units)].to_numpy(dtype=float)
+    if not np.isfinite(mat).all():
+        msg = f"The 'cross_cov' parameter of {func} has non-finite entries."
+        raise DGIError(msg)
+    return np.asarray(mat.T)
+
+
 def _all_units(
     t: list[FloatArray], covs: list[FloatArray], sds: list[FloatArray], alpha: float, method: str,
     n: int, gen: np.random.Generator, dfs: list[FloatArray | None],
@@ -469,6 +538,8 @@ def rank_change_test(
     n_draws: int = _N_DRAWS,
     lower_is_better: bool = False,
     missing_units: str = "error",
+    procedure: str = "auto",
+    cross_cov: pd.DataFrame | None = None,
     rng: RNGLike = None,
     **renamed: object,
 ) -> RankChangeTest:
@@ -505,6 +576,19 @@ def rank_change_test(
         from. "drop": leave them out and rank both years within the common units (so ranks are
         "among the units of both years", not the published ranks); they are listed in
         ``excluded_units`` and in ``summary()``. default: "error".
+    procedure : {"auto", "closed", "projection"}
+        For a named unit: "closed", the closed-testing bound that adds the difference-in-differences
+        statements "k did not overtake the unit" (methodology page "Rank-change tests", Q3b; Monte Carlo
+        critical values); "projection", the projection of both years' rank statements (§5.2).
+        "auto" = "closed" unless ``method`` is "exact" or "bonferroni" (projection only). All
+        units at once always use the projection (§5.3). default: "auto".
+    cross_cov : pandas.DataFrame, optional
+        ``Cov(after, before)`` for a panel that re-surveys the same PSUs: the frame
+        :meth:`PanelScores.cross_cov <dgi_stats.scores.PanelScores.cross_cov>` returns (a
+        ``(unit, measure)`` index on both axes, rows for ``after``), or a units x units frame for
+        ``measure``. Used by the score change and by the closed procedure's joint law; the
+        projection needs ``method="bonferroni"`` with it (valid under any dependence). default:
+        None (independent samples).
     rng : int, Generator or None
         default: None.
     **renamed
@@ -570,6 +654,7 @@ def rank_change_test(
         name="n_draws", func=func, minimum=100,
     )
     check_choice(missing_units, ("error", "drop"), name="missing_units", func=func)
+    check_choice(procedure, _PROCEDURES, name="procedure", func=func)
     before_s, after_s, a, b, excluded = _common(
         _year(before, name="before", measure=measure),
         _year(after, name="after", measure=measure),
@@ -585,7 +670,35 @@ def rank_change_test(
     dfs: list[FloatArray | None] = [x.df if x.studentised else None for x in (a, b)]
     studentised = any(d is not None for d in dfs)
     diagonal = all(is_diagonal(c) for c in covs)
-    if unit is not None:
+    cross = _cross_matrix(cross_cov, units, measure)
+    proc = procedure
+    if proc == "auto":
+        proc = "projection" if unit is None or method in ("exact", "bonferroni") else "closed"
+    if proc == "closed" and (unit is None or method in ("exact", "bonferroni")):
+        msg = (f"The 'procedure' parameter of {func}: 'closed' is for one named unit with "
+               "method='auto' or 'monte-carlo'; all units at once, 'exact' and 'bonferroni' use "
+               "the projection.")
+        raise DGIError(msg)
+    if cross is not None and proc == "projection" and method != "bonferroni":
+        msg = (f"{func}: with 'cross_cov' (a panel) the projection needs method='bonferroni' "
+               "(valid under any dependence between the years); or name a unit and use the "
+               "closed procedure.")
+        raise DGIError(msg)
+    state: dict[str, Any] | None
+    if unit is not None and proc == "closed":
+        name = match_unit(str(unit), units=[str(u) for u in units])
+        j = int(np.flatnonzero(np.asarray([str(u) for u in units]) == name)[0])
+        meth = "monte-carlo"
+        closed_gen = as_generator(rng)
+        state = generator_state(closed_gen)
+        res = closed_unit(j, th, covs, np.zeros((p, p)) if cross is None else cross, alpha,
+                          n_draws, closed_gen, dfs)
+        idx = pd.Index([units[j]])
+        pos = np.array([j])
+        n_used = n_draws
+        (lb, ub), (la, ua) = _unit_rank_sets(j, t, covs, sds, alpha, n_draws, closed_gen, dfs, cross)
+        res.update(lower_before=lb, upper_before=ub, lower_after=la, upper_after=ua)
+    elif unit is not None:
         name = match_unit(str(unit), units=[str(u) for u in units])
         j = int(np.flatnonzero(np.asarray([str(u) for u in units]) == name)[0])
         exact_ok = diagonal and not studentised
@@ -619,7 +732,10 @@ def rank_change_test(
     r2 = competition_rank(th[1])[pos]
     # the score change is the Scores difference: one covariance, one (Satterthwaite) df, one
     # interval, whichever road the user takes
-    diff = after_s.select(units=list(idx)) - before_s.select(units=list(idx))
+    diff = after_s.select(units=list(idx)).difference(
+        before_s.select(units=list(idx)),
+        cross_cov=None if cross is None else _long_cross(cross, units, idx, measure),
+    )
     ci = diff.confidence_interval(1.0 - alpha).droplevel("measure")
     ci_dfs = ci["df"].to_numpy(dtype=float)
     change = ci["estimate"].to_numpy()
@@ -657,7 +773,7 @@ def rank_change_test(
     table.index.name = "unit"
     return RankChangeTest(
         table=table, units=pd.Index(units), unit=None if unit is None else str(idx[0]),
-        confidence_level=1.0 - alpha, method=meth, excluded_units=excluded, critical_values=crit,
+        confidence_level=1.0 - alpha, method=meth, procedure=proc, excluded_units=excluded, critical_values=crit,
         n_draws=n_used, rng_state=state,
         critical_law=a.critical_law() if a.studentised or not b.studentised else b.critical_law(),
     )
