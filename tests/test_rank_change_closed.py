@@ -188,6 +188,24 @@ def test_minimum_detectable_rank_change_reports_what_cannot_be_detected():
     assert res2.table.loc["D", "change_needed"] > 0
 
 
+def test_minimum_detectable_rank_change_compares_procedures_on_the_same_surveys():
+    """Same rng, same simulated surveys for both procedures: their power curves are close (the
+    closed bound is not uniformly above the projection: its max runs over more statistics), and
+    with neighbours about 1.2 pairwise SDs from where the unit lands the closed bound gains."""
+    names = [f"U{i}" for i in range(6)]
+    est = pd.Series([80.0 - 3.0 * i for i in range(6)], index=names)
+    cov = np.diag([1.0] * 6)
+    kw = {"df": 20.0, "units": ["U5"], "n_surveys": 60, "power": 0.999, "rng": 5}
+    closed = ds.minimum_detectable_rank_change(est, cov, **kw)
+    proj = ds.minimum_detectable_rank_change(est, cov, procedure="projection", **kw)
+    assert (closed.procedure, proj.procedure) == ("closed", "projection")
+    c, p = closed.power_curve.loc["U5"], proj.power_curve.loc["U5"]
+    both = c.notna() & p.notna()
+    assert both.sum() >= 4
+    assert (np.abs(c[both] - p[both]) <= 0.1).all(), (c, p)
+    assert (c[both] - p[both]).sum() > 0, (c, p)
+
+
 def test_minimum_detectable_rank_change_bad_inputs():
     est = pd.Series([72.0, 71.0], index=["A", "B"])
     se = pd.Series(1.0, index=est.index)
@@ -195,5 +213,9 @@ def test_minimum_detectable_rank_change_bad_inputs():
         ds.minimum_detectable_rank_change(est, se, df=5, correlation=1.0)
     with pytest.raises(DGIError, match="'power'"):
         ds.minimum_detectable_rank_change(est, se, df=5, power=1.5)
+    with pytest.raises(DGIError, match="'procedure'"):
+        ds.minimum_detectable_rank_change(est, se, df=5, procedure="projection", correlation=0.5)
+    with pytest.raises(DGIError, match="'procedure'"):
+        ds.minimum_detectable_rank_change(est, se, df=5, procedure="stepdown")
     with pytest.raises(UnknownUnitError):
         ds.minimum_detectable_rank_change(est, se, df=5, units=["Nowhere"])

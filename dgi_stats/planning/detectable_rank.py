@@ -2,7 +2,7 @@
 
 :func:`minimum_detectable_rank_change` answers, for every unit, "how many places would this unit
 have to rise truly for the test of :func:`~dgi_stats.ranks.rank_change_test` (the unit named in
-advance, closed procedure) to establish a rise with 80 % power?", under the design that produced
+advance, closed procedure by default) to establish a rise with 80 % power?", under the design that produced
 the given scores (their covariance and design df), by simulation.
 """
 
@@ -18,11 +18,11 @@ from dgi_stats._draws import chi_scales, covariance_root
 from dgi_stats._results import Result, Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator, generator_state
 from dgi_stats._typing import FloatArray
-from dgi_stats._validation import check_positive_int, check_probability
+from dgi_stats._validation import check_choice, check_positive_int, check_probability
 from dgi_stats.exceptions import DGIError
 from dgi_stats.planning._common import binomial_se, bound_ceiling
 from dgi_stats.ranks._common import CovarianceLike, DfLike, EstimatesLike, prepare
-from dgi_stats.ranks.change import closed_change_bound
+from dgi_stats.ranks.change import closed_change_bound, rank_change_test
 from dgi_stats.units import match_unit
 
 __all__ = ["DetectableRankChange", "minimum_detectable_rank_change"]
@@ -53,6 +53,8 @@ class DetectableRankChange(Result):
         Simulated survey pairs per rise.
     n_draws : int
         Monte Carlo draws of each test's critical values.
+    procedure : str
+        The rank-change procedure simulated ("closed" or "projection").
     rng_state : dict
         Bit-generator state before the simulation.
 
@@ -73,6 +75,7 @@ class DetectableRankChange(Result):
     correlation: float
     n_surveys: int
     n_draws: int
+    procedure: str
     rng_state: dict[str, object]
 
     def to_frame(self) -> pd.DataFrame:
@@ -93,7 +96,7 @@ class DetectableRankChange(Result):
         """
         notes = (
             (f"Smallest true rise (places) that the rank-change test (unit named in advance, "
-             f"closed procedure, {self.confidence_level:.0%}) establishes in at least "
+             f"{self.procedure} procedure, {self.confidence_level:.0%}) establishes in at least "
              f"{self.power:.0%} of {self.n_surveys} simulated survey pairs."),
             ("Year-1 truths = the current estimates; year 2 = the same design, the unit's true "
              "score raised to land midway between the units it passes; other units unchanged."),
@@ -116,6 +119,23 @@ def _target(theta: FloatArray, j: int, r: int, sd_top: float) -> float:
     return float(0.5 * (above[above.size - r] + above[above.size - r - 1]))
 
 
+def _bound(
+    proc: str, e1: FloatArray, e2: FloatArray, c1: FloatArray, c2: FloatArray, j: int,
+    dfs: FloatArray, cross: FloatArray, level: float, n_draws: int, seed: int, units: pd.Index,
+) -> int:
+    """The chosen procedure's lower bound on the places gained by unit ``j`` in one simulated pair."""
+    if proc == "closed":
+        return closed_change_bound(e1, e2, c1, c2, j, df1=dfs, df2=dfs,
+                                   cross=cross if cross.any() else None,
+                                   confidence_level=level, n_draws=n_draws, rng=seed)
+    test = rank_change_test(
+        (pd.Series(e1, index=units), c1, dfs), (pd.Series(e2, index=units), c2, dfs),
+        unit=str(units[j]), confidence_level=level, n_draws=n_draws, procedure="projection",
+        rng=seed,
+    )
+    return int(test.table["places_gained_lower"].iloc[0])
+
+
 def minimum_detectable_rank_change(
     estimates: EstimatesLike,
     cov: CovarianceLike | None = None,
@@ -128,6 +148,7 @@ def minimum_detectable_rank_change(
     correlation: float = 0.0,
     n_surveys: int = 200,
     n_draws: int = 1000,
+    procedure: str = "closed",
     rng: RNGLike = None,
 ) -> DetectableRankChange:
     """Per unit, the smallest true rank rise the rank-change test would establish with the target power.
@@ -138,7 +159,7 @@ def minimum_detectable_rank_change(
     the top), the others unchanged. Each simulated survey draws its estimates from
     N(truth, cov) and its own variance estimates (a scaled chi-square with the unit's df per
     unit, as the critical values assume), and the test of :func:`~dgi_stats.ranks.rank_change_test`
-    (unit named in advance, closed procedure) is run on them. Rises are tried from 1 upwards with
+    (unit named in advance, ``procedure``) is run on them. Rises are tried from 1 upwards with
     the same random numbers; the first whose power P(places_gained_lower >= 1) reaches ``power``
     is reported.
 
@@ -167,6 +188,10 @@ def minimum_detectable_rank_change(
         ``0.5 / sqrt(n_surveys)``). default: 200.
     n_draws : int
         Monte Carlo draws of each test's critical values. default: 1000.
+    procedure : {"closed", "projection"}
+        The rank-change procedure of :func:`~dgi_stats.ranks.rank_change_test` whose power is
+        simulated; both see the same simulated surveys for the same ``rng``, so their tables
+        compare pair by pair. "projection" needs ``correlation=0``. default: "closed".
     rng : int, Generator or None
         default: None.
 
@@ -180,7 +205,8 @@ def minimum_detectable_rank_change(
     ------
     DGIError
         Bad estimates, covariance or df; ``power`` or ``confidence_level`` outside (0, 1);
-        ``correlation`` outside [0, 1).
+        ``correlation`` outside [0, 1); ``procedure`` unknown, or "projection" with a
+        correlation.
     UnknownUnitError
         A name in ``units`` matches no unit.
 
@@ -206,6 +232,11 @@ def minimum_detectable_rank_change(
         raise DGIError(msg)
     n_surveys = check_positive_int(n_surveys, name="n_surveys", func=func, minimum=10)
     n_draws = check_positive_int(n_draws, name="n_draws", func=func, minimum=100)
+    proc = check_choice(procedure, ("closed", "projection"), name="procedure", func=func)
+    if proc == "projection" and float(correlation) != 0.0:
+        msg = (f"The 'procedure' parameter of {func}: the projection is simulated for "
+               "independent years only (correlation=0); use procedure='closed' for a panel.")
+        raise DGIError(msg)
     data = prepare(estimates, cov, func=func, df=df, measure=measure)
     theta, sigma, dfs = data.theta, data.cov, data.df
     names = [str(u) for u in data.units]
@@ -239,13 +270,10 @@ def minimum_detectable_rank_change(
                 d1, d2 = scales[0][i], scales[1][i]
                 c1 = sigma * np.outer(d1, d1)
                 c2 = sigma * np.outer(d2, d2)
-                if bound_ceiling(e1, e2, np.diag(c1), np.diag(c2), j, floor, "closed") < 1:
+                if bound_ceiling(e1, e2, np.diag(c1), np.diag(c2), j, floor, proc) < 1:
                     continue
-                cross = rho * sigma * np.outer(d1, d2) if rho else None
-                lower = closed_change_bound(e1, e2, c1, c2, j, df1=dfs, df2=dfs, cross=cross,
-                                            confidence_level=level, n_draws=n_draws,
-                                            rng=int(seeds[i]))
-                hits += lower >= 1
+                hits += _bound(proc, e1, e2, c1, c2, j, dfs, rho * sigma * np.outer(d1, d2),
+                               level, n_draws, int(seeds[i]), data.units) >= 1
             curve[r] = hits / n_surveys
             if curve[r] >= power:
                 found = r
@@ -270,5 +298,5 @@ def minimum_detectable_rank_change(
     )
     return DetectableRankChange(
         table=table, power_curve=curve_frame, power=power, confidence_level=level,
-        correlation=rho, n_surveys=n_surveys, n_draws=n_draws, rng_state=state,
+        correlation=rho, n_surveys=n_surveys, n_draws=n_draws, procedure=proc, rng_state=state,
     )

@@ -179,7 +179,10 @@ For every unit the test reports:
 ### Is Uông Bí's published rise from 6th to 1st real?
 
 The published claim is about one unit that was **named in advance**, so the test for a single unit
-applies. It has more power than the all-units test above. The three parts of the answer are the
+applies. It has more power than the all-units test above: besides separating Uông Bí from each
+other unit in one year or the other, it credits a unit that Uông Bí clearly overtook, judged by how
+much the gap between the two changed (closed testing; see the methodology page on rank-change
+tests). The three parts of the answer are the
 score change (with its confidence interval), the rank change (with a one-sided lower confidence
 bound at `confidence_level` on places gained, which is not one end of an interval at that level)
 and, for context, the published ranks.
@@ -400,7 +403,10 @@ Với mỗi đơn vị, kiểm định cho biết:
 ### Việc Uông Bí tăng từ thứ 6 lên thứ 1 như đã công bố có thật không?
 
 Nhận định đã công bố là về một đơn vị được **chỉ định từ trước**, nên áp dụng kiểm định cho một đơn
-vị. Nó có lực kiểm định cao hơn kiểm định cho mọi đơn vị ở trên. Câu trả lời gồm ba phần: thay đổi
+vị. Nó có lực kiểm định cao hơn kiểm định cho mọi đơn vị ở trên: ngoài việc tách Uông Bí khỏi từng
+đơn vị khác ở một trong hai năm, nó còn tính một đơn vị mà Uông Bí đã vượt qua rõ ràng, dựa trên mức
+thay đổi của khoảng cách giữa hai đơn vị (kiểm định đóng; xem trang phương pháp về kiểm định thay đổi
+thứ hạng). Câu trả lời gồm ba phần: thay đổi
 điểm (kèm khoảng tin cậy), thay đổi thứ hạng (kèm cận tin cậy dưới một phía ở mức
 `confidence_level` của số bậc tăng, không phải là một đầu mút của khoảng ở mức đó) và, để tham
 chiếu, các thứ hạng đã công bố.
