@@ -20,12 +20,14 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from dgi_stats._results import CI_COLUMNS
 from dgi_stats._typing import FloatArray
 from dgi_stats.exceptions import DGIError
 
 __all__ = [
     "check_bounds",
     "critical_values",
+    "interval_columns",
     "logit_interval",
     "map_bounds",
     "map_measure_df",
@@ -331,3 +333,73 @@ def map_measure_df(df: FloatArray, weights: FloatArray, *, keep: bool) -> FloatA
     ) if len(used) else np.empty((n_u, 0))
     out: FloatArray = np.hstack([df, extra]) if keep else extra
     return out
+
+
+def interval_columns(
+    x: FloatArray,
+    se: FloatArray,
+    dfs: FloatArray,
+    level: float,
+    bounds: pd.DataFrame | None,
+    measures: pd.Index,
+    transform: str,
+    func: str,
+) -> dict[str, Any]:
+    """The columns of ``Scores.confidence_interval``: estimate, SE, interval, df, level, scale.
+
+    Parameters
+    ----------
+    x, se, dfs : numpy.ndarray
+        Estimates, standard errors and df of the stacked (unit-major) table.
+    level : float
+        Confidence level.
+    bounds : pandas.DataFrame or None
+        Scale of each measure (``low``, ``high``), aligned to ``measures``.
+    measures : pandas.Index
+        The measures (the stacked table repeats them per unit).
+    transform : {"auto", "logit", "none"}
+        Interval scale (see ``Scores.confidence_interval``).
+    func : str
+        The caller's name, for the messages.
+
+    Returns
+    -------
+    dict
+        :data:`~dgi_stats._results.CI_COLUMNS` and ``transform``.
+
+    Raises
+    ------
+    DGIError
+        ``transform="logit"`` with a measure without finite bounds.
+
+    Examples
+    --------
+    >>> c = interval_columns(np.array([5.0]), np.array([1.0]), np.array([np.inf]), 0.95, None,
+    ...                      pd.Index(["m"]), "none", "f")
+    >>> round(float(c["ci_low"][0]), 2), c["transform"].tolist()
+    (3.04, ['none'])
+    """
+    q = critical_values(dfs, level)
+    ci_low, ci_high = x - q * se, x + q * se
+    kind = np.full(len(x), "none", dtype=object)
+    if transform != "none":
+        n_u = len(x) // max(len(measures), 1)
+        nan = pd.DataFrame({"low": np.nan, "high": np.nan}, index=measures)
+        b = nan if bounds is None else bounds
+        lo_m, hi_m = b["low"].to_numpy(dtype=float), b["high"].to_numpy(dtype=float)
+        bounded_m = np.isfinite(lo_m) & np.isfinite(hi_m)
+        if transform == "logit" and not bounded_m.all():
+            msg = (
+                f"The 'transform' parameter of {func} is 'logit' but measure(s) "
+                f"{list(measures[~bounded_m])} have no finite bounds (Scores.bounds); "
+                "use transform='auto' to transform only the bounded measures."
+            )
+            raise DGIError(msg)
+        sel = np.tile(bounded_m, n_u)
+        if sel.any():
+            lo, hi = np.tile(lo_m, n_u)[sel], np.tile(hi_m, n_u)[sel]
+            ci_low[sel], ci_high[sel], ok = logit_interval(x[sel], se[sel], q[sel], lo, hi)
+            kind[sel] = np.where(ok, "logit", "clipped")
+    # the columns of every confidence_interval() table (CI_COLUMNS), then the interval scale
+    columns = dict(zip(CI_COLUMNS, (x, se, ci_low, ci_high, dfs, level), strict=True))
+    return {**columns, "transform": kind}

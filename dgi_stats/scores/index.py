@@ -8,11 +8,11 @@ from the design's linearised (or replicate) estimator, and every other measure o
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from dgi_stats._validation import is_instance
 from dgi_stats.exceptions import DGIError
@@ -21,7 +21,12 @@ from dgi_stats.survey.design import SurveyDesign
 from dgi_stats.survey.means import domain_means
 from dgi_stats.survey.variance.taylor import effective_df
 
-__all__ = ["IndexLike", "score", "score_domains", "unit_column"]
+__all__ = ["DENSE_INDICATORS_MAX", "IndexLike", "score", "score_domains", "unit_column"]
+
+#: Up to this many (unit, indicator) means, :func:`score` forms their dense covariance and maps it
+#: as a matrix; beyond, it keeps the design's structured covariance (sparse PSU factors) and maps
+#: the factors, so a national index never forms a matrix of size estimates².
+DENSE_INDICATORS_MAX = 4096
 
 
 @runtime_checkable
@@ -272,9 +277,12 @@ def score_domains(
     missing = pd.DataFrame(
         dm.n_rows[:, None] - n_ans, index=units, columns=indicators
     ).astype(int)
+    # a small table keeps the dense covariance (the numbers of before, to the last bit); a large
+    # one the structured form, whose dense matrix is formed only on request
+    small = dm.covariance.size <= DENSE_INDICATORS_MAX
     indicator_scores = Scores(
         pd.DataFrame(dm.estimate, index=units, columns=indicators),
-        pd.DataFrame(dm.cov, index=long, columns=long),
+        pd.DataFrame(dm.cov, index=long, columns=long) if small else None,
         df=dfs,
         replicates=reps,
         replicate_factors=factors,
@@ -283,6 +291,7 @@ def score_domains(
         n=n_unit,
         missing=missing,
         label=label,
+        covariance=None if small else dm.covariance,
     )
     # every other measure is linear in the unit's indicator means: measure = A @ means + b, per unit
     weights, offset = spec.measure_map()
@@ -292,42 +301,54 @@ def score_domains(
     w_map = weights.reindex(columns=ind_ids, fill_value=0.0).astype(float)
     w_map.index = pd.Index(map(str, w_map.index), name="measure")
     out = indicator_scores.linear_map(w_map, offset.rename(index=str))
-    if dm.psu_totals is not None:
+    if dm.psu_influence is not None:
         # Satterthwaite effective df of every measure of every unit, from the PSU totals of the
         # measure's influence values (a measure's influence values are the same linear map of the
         # indicators'): when one stratum of a unit (a large certainty commune) carries most of its
         # variance, the df fall towards that stratum's. Never above the design df of the unit.
         m_full = np.vstack([np.eye(k), w_map.to_numpy()])
-
-        def mapped(z: np.ndarray | None) -> np.ndarray | None:
-            if z is None:
-                return None
-            return np.hstack([z[:, d * k : (d + 1) * k] @ m_full.T for d in range(n_dom)])
-
-        def spread(x: np.ndarray | None) -> np.ndarray | None:
-            # presence of a domain's rows in a PSU is the same for all its measures
-            if x is None:
-                return None
-            per_dom = x.reshape(x.shape[0], n_dom, k).any(axis=2)
-            return np.repeat(per_dom, m_full.shape[0], axis=1)
-
-        z_meas = mapped(dm.psu_totals)
+        # the totals of every domain's measures: (PSUs x D k) @ (I_D ⊗ m_fullᵀ), sparse
+        m_map = sparse.csr_matrix(sparse.kron(sparse.identity(n_dom), sparse.csr_matrix(m_full.T)))
+        # presence of a domain's rows in a PSU is the same for all its measures
+        spread = sparse.csr_matrix(
+            sparse.kron(sparse.identity(n_dom), np.ones((k, m_full.shape[0])))
+        )
+        z_meas = _times(dm.psu_influence, m_map)
         assert z_meas is not None
         eff = effective_df(
             design,
             z_meas,
-            mapped(dm.ssu_totals),
-            psu_present=spread(dm.psu_present),
-            ssu_present=spread(dm.ssu_present),
+            _times(dm.ssu_influence, m_map),
+            psu_present=_present(dm.psu_presence, spread),
+            ssu_present=_present(dm.ssu_presence, spread),
             design_df=np.repeat(dfs.to_numpy(dtype=float), m_full.shape[0]),
         ).reshape(n_dom, m_full.shape[0])
         meta = {**out.meta, "design_df": dfs, "df_rule": "satterthwaite"}
-        out = replace(out, df=pd.DataFrame(eff, index=out.units, columns=out.measures), meta=meta)
+        out = out.replace(df=pd.DataFrame(eff, index=out.units, columns=out.measures), meta=meta)
     else:
-        out = replace(out, meta={**out.meta, "design_df": dfs, "df_rule": "design"})
+        out = out.replace(meta={**out.meta, "design_df": dfs, "df_rule": "design"})
     if hasattr(spec, "measure_bounds"):
         # the scale of every measure, for intervals that stay inside it
         b = spec.measure_bounds()
         b = b.set_axis(pd.Index(map(str, b.index), name="measure")).reindex(out.measures)
-        out = replace(out, bounds=b)
+        out = out.replace(bounds=b)
     return out, labels
+
+
+def _times(z: np.ndarray | sparse.spmatrix | None, m: sparse.csr_matrix) -> np.ndarray | sparse.csr_matrix | None:
+    """``z @ m`` (sparse when ``z`` is), or None."""
+    if z is None:
+        return None
+    if sparse.issparse(z):
+        return sparse.csr_matrix(sparse.csr_matrix(z) @ m)
+    return np.asarray(z @ m)
+
+
+def _present(x: np.ndarray | sparse.spmatrix | None, spread: sparse.csr_matrix) -> np.ndarray | sparse.csr_matrix | None:
+    """Presence of every measure of a domain: any of its indicators present (None stays None)."""
+    if x is None:
+        return None
+    if sparse.issparse(x):
+        out = sparse.csr_matrix(sparse.csr_matrix(x, dtype=float) @ spread) > 0
+        return sparse.csr_matrix(out)
+    return np.asarray(np.asarray(x, dtype=float) @ spread) > 0

@@ -42,7 +42,6 @@ def _relabel(s: Scores, units: pd.Index, year: Hashable, label: str) -> Scores:
         meta["design_df"] = design_df.loc[pos].set_axis(units)
     return Scores(
         s.estimate.set_axis(units, axis=0),
-        s.cov.set_axis(long, axis=0).set_axis(long, axis=1),
         df=None if s.df is None else s.df.set_axis(units, axis=0),
         replicates=None if s.replicates is None else s.replicates.set_axis(long, axis=1),
         replicate_factors=s.replicate_factors,
@@ -53,6 +52,7 @@ def _relabel(s: Scores, units: pd.Index, year: Hashable, label: str) -> Scores:
         label=label,
         meta=meta,
         bounds=s.bounds,
+        covariance=s.covariance,
     )
 
 

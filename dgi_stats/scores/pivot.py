@@ -9,27 +9,35 @@ applied to every replicate; rank inference takes ``(estimates, cov)`` from :meth
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from dgi_stats._draws import chi_scales, gaussian_draws
-from dgi_stats._results import CI_COLUMNS, Summary, frame_repr
+from dgi_stats._results import Summary, frame_repr
 from dgi_stats._rng import RNGLike, as_generator
 from dgi_stats._validation import check_choice, check_covariance, check_probability, did_you_mean
 from dgi_stats.exceptions import DGIError
 from dgi_stats.scores._common import (
     check_bounds,
-    critical_values,
-    logit_interval,
-    map_bounds,
-    map_measure_df,
-    map_unit_covariance,
+    interval_columns,
     satterthwaite_df,
 )
+from dgi_stats.scores._uncertainty import (
+    DENSE_DRAW_MAX,
+    LazyCov,
+    check_fields,
+    check_scores_dense,
+    deviations,
+    diagonal_covariance,
+    difference_parts,
+    map_measures,
+    stacked_positions,
+    t_deviations,
+)
 from dgi_stats.survey.variance.replicate import replicate_deviations
+from dgi_stats.survey.variance.structured import StructuredCovariance
 
 __all__ = ["Scores", "satterthwaite_df"]
 
@@ -52,7 +60,7 @@ def _select_df(
 
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@dataclass(frozen=True, slots=True, repr=False, eq=False, init=False)
 class Scores:
     """Point estimates of every measure for every unit, with their full covariance.
 
@@ -60,9 +68,12 @@ class Scores:
     ----------
     estimate : pandas.DataFrame
         Units (index) x measures (columns).
-    cov : pandas.DataFrame
+    cov : pandas.DataFrame, optional
         Covariance of the stacked estimates; rows and columns are a ``(unit, measure)``
-        MultiIndex in unit-major order (the order of ``estimate.stack()``).
+        MultiIndex in unit-major order (the order of ``estimate.stack()``). Give it or
+        ``covariance``; read as an attribute it is formed on first access from
+        :attr:`covariance`, and refused (a :class:`DGIError` with its size) beyond
+        :data:`~dgi_stats.survey.variance.structured.DENSE_LIMIT_BYTES`.
     df : pandas.Series or pandas.DataFrame, optional
         Degrees of freedom of the variance estimates: per unit (a Series; the design df of the
         unit's PSUs, shared by all its measures) or per unit and measure (a DataFrame, e.g. the
@@ -90,6 +101,11 @@ class Scores:
         columns ``low`` and ``high`` (``low < high``); a missing row or NaN means the scale is
         unknown. Used by :meth:`confidence_interval` to keep intervals inside the scale; the
         estimates and the covariance never depend on it. default: None (no measure is bounded).
+    covariance : StructuredCovariance, optional
+        The covariance in structured form, as the design gives it (:func:`~dgi_stats.scores.
+        index.score`: the PSU totals of the influence values, sparse when the units are strata,
+        or the replicate deviations). default: ``cov`` wrapped. When both are given, ``cov``
+        wins.
 
     Examples
     --------
@@ -101,56 +117,126 @@ class Scores:
     """
 
     estimate: pd.DataFrame
-    cov: pd.DataFrame
-    df: pd.Series | pd.DataFrame | None = None
-    replicates: pd.DataFrame | None = None
-    replicate_factors: np.ndarray | None = None
-    replicate_mse: bool = False
-    method: str = "taylor"
-    n: pd.Series | None = None
-    missing: pd.DataFrame | None = None
-    label: str = ""
-    meta: dict[str, object] = field(default_factory=dict)
-    bounds: pd.DataFrame | None = None
+    cov: pd.DataFrame  # formed lazily from ``covariance`` (see LazyCov)
+    df: pd.Series | pd.DataFrame | None
+    replicates: pd.DataFrame | None
+    replicate_factors: np.ndarray | None
+    replicate_mse: bool
+    method: str
+    n: pd.Series | None
+    missing: pd.DataFrame | None
+    label: str
+    meta: dict[str, object]
+    bounds: pd.DataFrame | None
+    covariance: StructuredCovariance
 
-    def __post_init__(self) -> None:
-        est = self.estimate
-        if not isinstance(est, pd.DataFrame) or est.empty:
-            msg = "The 'estimate' parameter of Scores must be a non-empty DataFrame (units x measures)."
-            raise DGIError(msg)
-        if est.index.has_duplicates or est.columns.has_duplicates:
-            msg = "Scores.estimate must have unique unit labels (index) and measure labels (columns)."
-            raise DGIError(msg)
-        k = est.size
-        if not isinstance(self.cov, pd.DataFrame) or self.cov.shape != (k, k):
-            shape = getattr(self.cov, "shape", None)
-            msg = f"Scores.cov must be a {k} x {k} DataFrame (units x measures stacked). Got {shape}."
-            raise DGIError(msg)
-        idx = _long_index(est.index, est.columns)
-        if not (self.cov.index.equals(idx) and self.cov.columns.equals(idx)):
-            msg = (
-                "Scores.cov must be indexed by the (unit, measure) MultiIndex of estimate.stack() "
-                "on both axes; build it with Scores.from_blocks or Scores.from_estimates."
-            )
-            raise DGIError(msg)
-        if self.replicates is not None and self.replicate_factors is None:
-            msg = "Scores.replicates needs replicate_factors (scale x rscales per replicate)."
-            raise DGIError(msg)
-        if self.df is not None:
-            ok_series = isinstance(self.df, pd.Series) and self.df.index.equals(est.index)
-            ok_frame = (
-                isinstance(self.df, pd.DataFrame)
-                and self.df.index.equals(est.index)
-                and self.df.columns.equals(est.columns)
-            )
-            if not (ok_series or ok_frame):
-                msg = (
-                    "Scores.df must be a Series indexed by the units of 'estimate' (design df per "
-                    "unit) or a DataFrame shaped like 'estimate' (df per unit and measure)."
-                )
-                raise DGIError(msg)
+    def __init__(
+        self,
+        estimate: pd.DataFrame,
+        cov: pd.DataFrame | None = None,
+        df: pd.Series | pd.DataFrame | None = None,
+        replicates: pd.DataFrame | None = None,
+        replicate_factors: np.ndarray | None = None,
+        replicate_mse: bool = False,
+        method: str = "taylor",
+        n: pd.Series | None = None,
+        missing: pd.DataFrame | None = None,
+        label: str = "",
+        meta: dict[str, object] | None = None,
+        bounds: pd.DataFrame | None = None,
+        covariance: StructuredCovariance | None = None,
+    ) -> None:
+        values = {
+            "estimate": estimate, "df": df, "replicates": replicates,
+            "replicate_factors": replicate_factors, "replicate_mse": replicate_mse,
+            "method": method, "n": n, "missing": missing, "label": label,
+            "meta": {} if meta is None else meta, "bounds": bounds, "cov": cov,
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+        covariance = check_fields(self, cov, covariance)
+        object.__setattr__(self, "covariance", covariance)
         if self.bounds is not None:
-            object.__setattr__(self, "bounds", check_bounds(self.bounds, est.columns, "Scores"))
+            object.__setattr__(self, "bounds", check_bounds(self.bounds, estimate.columns, "Scores"))
+
+    def _dense_cov(self) -> pd.DataFrame:
+        check_scores_dense(*self.estimate.shape)
+        idx = _long_index(self.units, self.measures)
+        return pd.DataFrame(self.covariance.dense(), index=idx, columns=idx)
+
+    def __getstate__(self) -> list[object]:
+        # the stored fields as they are: pickling does not form a dense covariance
+        return [_COV_SLOT.__get__(self) if f.name == "cov" else getattr(self, f.name)
+                for f in fields(self)]
+
+    def __setstate__(self, state: list[object]) -> None:
+        for f, value in zip(fields(self), state, strict=True):
+            object.__setattr__(self, f.name, value)
+
+    def replace(self, **changes: object) -> Scores:
+        """A copy with some fields changed; the covariance stays structured (not formed dense).
+
+        :func:`dataclasses.replace` works too but reads :attr:`cov`, so it forms the dense
+        matrix; this does not.
+
+        Parameters
+        ----------
+        **changes
+            New values of fields (``estimate``, ``df``, ``meta``, ``bounds``, ``covariance``, ...).
+
+        Returns
+        -------
+        Scores
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> s = Scores.from_estimates(pd.Series([75.0], index=["A"], name="total"),
+        ...                           pd.Series([1.0], index=["A"]))
+        >>> s.replace(label="2021").label
+        '2021'
+        """
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "cov"}
+        values.update(changes)
+        out = Scores(**values)  # type: ignore[arg-type]
+        if not {"estimate", "cov", "covariance"} & set(changes):  # the dense form, if formed
+            _COV_SLOT.__set__(out, _COV_SLOT.__get__(self))
+        return out
+
+    def cov_of(
+        self, *, units: Sequence[Hashable] | None = None, measures: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """The dense covariance of some units and measures, without forming the full matrix.
+
+        Parameters
+        ----------
+        units : sequence, optional
+            Units, in this order. default: all.
+        measures : sequence of str, optional
+            Measures, in this order. default: all.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``(unit, measure)`` MultiIndex (unit-major) on both axes.
+
+        Raises
+        ------
+        DGIError
+            An unknown unit or measure, or a selection beyond the dense limit (the message gives
+            its size).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> s = Scores.from_estimates(pd.DataFrame({"total": [75.0, 72.0]}, index=["A", "B"]),
+        ...                           pd.DataFrame({"total": [1.0, 2.0]}, index=["A", "B"]))
+        >>> s.cov_of(units=["B"]).to_numpy().tolist()
+        [[4.0]]
+        """
+        sub = self.select(units=units, measures=measures)
+        check_scores_dense(*sub.estimate.shape, what="Scores.cov_of")
+        return sub.cov
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -211,6 +297,7 @@ class Scores:
             msg = f"The 'estimate' parameter of Scores.from_estimates has NaN for unit(s) {bad}."
             raise DGIError(msg)
         idx = _long_index(est.index, est.columns)
+        c: np.ndarray | None
         if cov is not None:
             c = check_covariance(
                 np.asarray(cov, dtype=float), est.size, name="cov", func="Scores.from_estimates"
@@ -223,7 +310,11 @@ class Scores:
                     "cover every unit and measure of 'estimate'."
                 )
                 raise DGIError(msg)
-            c = np.diag(se.to_numpy().ravel() ** 2)
+            c = None
+            if est.size > DENSE_DRAW_MAX:  # many independent estimates: a sparse diagonal factor
+                structured = diagonal_covariance(se.to_numpy().ravel())
+            else:
+                c = np.diag(se.to_numpy().ravel() ** 2)
         else:
             msg = "Scores.from_estimates needs 'std_error' or 'cov'."
             raise DGIError(msg)
@@ -234,6 +325,9 @@ class Scores:
             df_s = df.reindex(est.index).astype(float)
         else:
             df_s = pd.Series(float(df), index=est.index)
+        if c is None:
+            return cls(est, df=df_s, method=method, label=label, bounds=bounds,
+                       covariance=structured)
         return cls(
             est, pd.DataFrame(c, index=idx, columns=idx), df=df_s, method=method, label=label,
             bounds=bounds,
@@ -253,7 +347,7 @@ class Scores:
     @property
     def std_error(self) -> pd.DataFrame:
         """Standard errors, units x measures."""
-        var = np.clip(np.diag(self.cov.to_numpy()), 0.0, None)
+        var = np.clip(self.covariance.diagonal(), 0.0, None)
         return pd.DataFrame(
             np.sqrt(var).reshape(self.estimate.shape), index=self.units, columns=self.measures
         )
@@ -335,9 +429,14 @@ class Scores:
         """
         u = self.units if units is None else pd.Index(list(units))
         m = self.measures if measures is None else pd.Index(list(measures))
-        missing_u = [x for x in u if x not in self.units]
-        if missing_u:
+        u_pos, m_pos = self.units.get_indexer(u), self.measures.get_indexer(m)
+        if (u_pos < 0).any():
+            missing_u = list(u[u_pos < 0])
             msg = f"unknown unit(s) {missing_u}; {did_you_mean(missing_u, self.units, what='units')}."
+            raise DGIError(msg)
+        if (m_pos < 0).any():
+            missing_m = list(m[m_pos < 0])
+            msg = f"unknown measure(s) {missing_m}; {did_you_mean(missing_m, self.measures, what='measures')}."
             raise DGIError(msg)
         idx = _long_index(u, m)
         reps = None if self.replicates is None else self.replicates.loc[:, idx]
@@ -346,7 +445,6 @@ class Scores:
             miss = self.missing.reindex(index=u)
         return Scores(
             self.estimate.loc[u, m],
-            self.cov.loc[idx, idx],
             df=_select_df(self.df, u, m),
             replicates=reps,
             replicate_factors=self.replicate_factors,
@@ -357,6 +455,7 @@ class Scores:
             label=self.label,
             meta=dict(self.meta),
             bounds=None if self.bounds is None else self.bounds.loc[m],
+            covariance=self.covariance.select(stacked_positions(u_pos, m_pos, len(self.measures))),
         )
 
     def for_measure(self, measure: str = "total") -> tuple[pd.Series, pd.DataFrame]:
@@ -385,7 +484,8 @@ class Scores:
         """
         sub = self[measure]
         est = sub.estimate[measure].rename(measure)
-        cov = pd.DataFrame(sub.cov.to_numpy(), index=sub.units, columns=sub.units)
+        check_scores_dense(len(sub.units), 1, what=f"Scores.for_measure({measure!r})")
+        cov = pd.DataFrame(sub.covariance.dense(), index=sub.units, columns=sub.units)
         return est, cov
 
     # ------------------------------------------------------------------ inference
@@ -453,31 +553,11 @@ class Scores:
         se.index.names = _IDX_NAMES
         frame = self.df_frame if method == "t" else None
         dfs = np.full(len(est), np.inf) if frame is None else frame.to_numpy(dtype=float).ravel()
-        q = critical_values(dfs, level)
-        x, s_e = est.to_numpy(dtype=float), se.to_numpy(dtype=float)
-        ci_low, ci_high = x - q * s_e, x + q * s_e
-        kind = np.full(len(est), "none", dtype=object)
-        if transform != "none":
-            n_u = self.estimate.shape[0]
-            nan = pd.DataFrame({"low": np.nan, "high": np.nan}, index=self.measures)
-            b = nan if self.bounds is None else self.bounds
-            lo_m, hi_m = b["low"].to_numpy(dtype=float), b["high"].to_numpy(dtype=float)
-            bounded_m = np.isfinite(lo_m) & np.isfinite(hi_m)
-            if transform == "logit" and not bounded_m.all():
-                msg = (
-                    f"The 'transform' parameter of {func} is 'logit' but measure(s) "
-                    f"{list(self.measures[~bounded_m])} have no finite bounds (Scores.bounds); "
-                    "use transform='auto' to transform only the bounded measures."
-                )
-                raise DGIError(msg)
-            sel = np.tile(bounded_m, n_u)
-            if sel.any():
-                lo, hi = np.tile(lo_m, n_u)[sel], np.tile(hi_m, n_u)[sel]
-                ci_low[sel], ci_high[sel], ok = logit_interval(x[sel], s_e[sel], q[sel], lo, hi)
-                kind[sel] = np.where(ok, "logit", "clipped")
-        # the columns of every confidence_interval() table (CI_COLUMNS), then the interval scale
-        columns = dict(zip(CI_COLUMNS, (x, s_e, ci_low, ci_high, dfs, level), strict=True))
-        return pd.DataFrame({**columns, "transform": kind}, index=est.index)
+        columns = interval_columns(
+            est.to_numpy(dtype=float), se.to_numpy(dtype=float), dfs, level,
+            self.bounds, self.measures, transform, func,
+        )
+        return pd.DataFrame(columns, index=est.index)
 
     def to_frame(
         self,
@@ -571,56 +651,8 @@ class Scores:
         >>> s.linear_map(w).bounds.loc[["sum", "gap"]].to_numpy().tolist()
         [[0.0, 20.0], [-10.0, 10.0]]
         """
-        w = weights.reindex(columns=self.measures, fill_value=0.0).astype(float)
-        off = pd.Series(0.0, index=w.index) if offset is None else offset.reindex(w.index).fillna(0.0)
-        units = self.units
-        new_est = self.estimate.to_numpy(dtype=float) @ w.to_numpy().T + off.to_numpy()
-        new_meas = w.index if not keep else self.measures.append(w.index)
-        if keep and self.measures.intersection(w.index).size:
-            msg = f"linear_map would overwrite existing measure(s) {list(self.measures.intersection(w.index))}."
-            raise DGIError(msg)
-        # the map acts unit by unit: apply it to the (unit, measure) axes of the covariance blocks
-        # instead of forming the block-diagonal (units x measures)^2 matrix kron(I, A)
-        n_u, n_m = self.estimate.shape
-        a_unit = w.to_numpy()
-        if keep:
-            a_unit = np.vstack([np.eye(n_m), a_unit])
-        cov = map_unit_covariance(self.cov.to_numpy(), a_unit, n_u)
-        b_unit = off.to_numpy() if not keep else np.concatenate([np.zeros(n_m), off.to_numpy()])
-        if keep:
-            est = np.hstack([self.estimate.to_numpy(dtype=float), new_est])
-        else:
-            est = new_est
-        idx = _long_index(units, new_meas)
-        reps = None
-        if self.replicates is not None:
-            r = self.replicates.to_numpy(dtype=float).reshape(-1, n_u, n_m) @ a_unit.T + b_unit
-            reps = pd.DataFrame(r.reshape(r.shape[0], -1), index=self.replicates.index, columns=idx)
-        new_df: pd.Series | pd.DataFrame | None = self.df
-        if isinstance(self.df, pd.DataFrame):
-            vals = map_measure_df(self.df.to_numpy(dtype=float), w.to_numpy(), keep=keep)
-            new_df = pd.DataFrame(vals, index=units, columns=new_meas)
-        new_bounds = None
-        if self.bounds is not None:
-            mapped = pd.DataFrame(
-                map_bounds(self.bounds, w.to_numpy(), off.to_numpy(dtype=float)),
-                index=w.index, columns=["low", "high"],
-            )
-            new_bounds = pd.concat([self.bounds, mapped]) if keep else mapped
-        return Scores(
-            pd.DataFrame(est, index=units, columns=new_meas),
-            pd.DataFrame(cov, index=idx, columns=idx),
-            df=new_df,
-            replicates=reps,
-            replicate_factors=self.replicate_factors,
-            replicate_mse=self.replicate_mse,
-            method=self.method,
-            n=self.n,
-            missing=self.missing,
-            label=self.label,
-            meta=dict(self.meta),
-            bounds=new_bounds,
-        )
+        fields_new = map_measures(self, weights, offset, keep=keep)
+        return self.replace(**fields_new)
 
     def difference(
         self,
@@ -671,34 +703,11 @@ class Scores:
             raise DGIError(msg)
         a = self.select(units=list(units), measures=list(measures))
         b = before.select(units=list(units), measures=list(measures))
-        cov = a.cov + b.cov
-        if cross_cov is not None:
-            idx = a.cov.index
-            if not isinstance(cross_cov, pd.DataFrame) or not (
-                set(idx) <= set(cross_cov.index) and set(idx) <= set(cross_cov.columns)
-            ):
-                msg = (
-                    "The 'cross_cov' parameter of Scores.difference must be a DataFrame with the "
-                    "(unit, measure) pairs of both Scores on both axes."
-                )
-                raise DGIError(msg)
-            c = cross_cov.loc[idx, idx]
-            cov = cov - c - c.T.to_numpy()
-        df: pd.DataFrame | None = None
-        fa, fb = a.df_frame, b.df_frame
-        if fa is not None and fb is not None:
-            if cross_cov is None:
-                vals = satterthwaite_df(
-                    a.std_error.to_numpy() ** 2, fa.to_numpy(), b.std_error.to_numpy() ** 2,
-                    fb.to_numpy(),
-                )
-            else:
-                vals = np.minimum(fa.to_numpy(), fb.to_numpy())
-            df = pd.DataFrame(vals, index=a.units, columns=a.measures)
+        covariance, df = difference_parts(a, b, cross_cov)
         return Scores(
             a.estimate - b.estimate,
-            cov,
             df=df,
+            covariance=covariance,
             method=f"difference({a.method}, {b.method})",
             label=f"{a.label} minus {b.label}".strip(),
         )
@@ -755,26 +764,9 @@ class Scores:
         mean = sub._stacked()
         shape = (n_draws, *sub.estimate.shape)
         if method in ("normal", "t"):
-            dev = gaussian_draws(sub.cov.to_numpy(), n_draws, gen)
+            dev = deviations(sub.covariance, n_draws, gen)
             if method == "t":
-                frame = sub.df_frame
-                if frame is None:
-                    msg = (
-                        "Scores.sampling_draws(method='t') needs degrees of freedom (Scores.df); "
-                        "use method='normal' for a covariance known without error."
-                    )
-                    raise DGIError(msg)
-                per_unit = frame.to_numpy(dtype=float).min(axis=1)
-                bad = ~(per_unit > 0)
-                if bad.any():
-                    msg = (
-                        "Scores.sampling_draws(method='t'): df must be > 0; unit(s) "
-                        f"{list(sub.units[bad])} have {per_unit[bad].tolist()}."
-                    )
-                    raise DGIError(msg)
-                scale = chi_scales(per_unit, n_draws, gen)
-                n_m = sub.estimate.shape[1]
-                dev = dev / np.repeat(scale, n_m, axis=1)
+                dev = t_deviations(dev, sub.df_frame, sub.units, gen)
             return (mean + dev).reshape(shape)
         if sub.replicates is None or sub.replicate_factors is None:
             msg = "Scores.sampling_draws(method='replicates') needs replicate estimates; use method='normal'."
@@ -795,3 +787,7 @@ class Scores:
 
     def _repr_html_(self) -> str:
         return self.estimate.to_html(float_format=lambda x: f"{x:.3f}")
+
+
+_COV_SLOT = Scores.__dict__["cov"]
+setattr(Scores, "cov", LazyCov(_COV_SLOT))  # noqa: B010 (replaces the slot descriptor)
