@@ -215,3 +215,77 @@ def test_bad_covariance_is_refused():
     f = sparse.csr_matrix(np.eye(2))
     s = Scores(est, covariance=StructuredCovariance.from_dense(f.toarray()))
     assert s.std_error["total"].tolist() == [1.0, 1.0]
+
+
+def _nested_designs() -> dict[str, tuple[SurveyDesign, str]]:
+    """Raking whose cells stay inside units or provinces (sparse calibrated totals apply)."""
+    d = survey().copy()
+    d["half"] = d["village_id"].astype(str).str[-1].isin(list("02468")).map({True: "a", False: "b"})
+    base = SurveyDesign(d, weights="nr_weight", strata="unit", psu="village_id")
+    w = d["nr_weight"]
+
+    def margins(block: str) -> list[pd.Series]:
+        a = w.groupby([d[block], d["sex"]]).sum()
+        a = a * np.linspace(0.9, 1.1, len(a))
+        b = w.groupby([d[block], d["half"]]).sum()
+        b = b * np.linspace(1.1, 0.9, len(b))
+        scale = a.groupby(level=0).sum() / b.groupby(level=0).sum()
+        b = b * scale.reindex(b.index.get_level_values(0)).to_numpy()
+        return [a, b]
+
+    by_unit = rake(base, margins("unit"))
+    by_prov = rake(base, margins("prov"))
+    return {
+        "raked within units, by unit": (by_unit, "unit"),
+        "raked within provinces, by unit": (by_prov, "unit"),
+        "raked within provinces, units share PSUs": (by_prov, "group"),
+    }
+
+
+@pytest.mark.parametrize("case", list(_nested_designs()))
+def test_calibrated_totals_within_blocks_equal_dense(case, monkeypatch):
+    """Calibration cells inside units (or provinces): the sparse PSU totals of the calibrated
+    influence values give the dense computation's estimates, covariance and df."""
+    from dgi_stats.survey import _common as survey_common
+    from dgi_stats.survey._calibrated import calibration_blocks
+    from dgi_stats.survey.means import mean
+
+    design, by = _nested_designs()[case]
+    blocks = calibration_blocks(design)
+    assert blocks is not None and blocks.max() >= 2  # noqa: PT018
+    dense = mean(design, ["y1", "y2", "y3"], by=by, na_rm=True)
+    ran = []
+
+    def spy(*args, **kwargs):
+        out = packed_totals(*args, **kwargs)
+        ran.append(out is not None)
+        return out
+
+    packed_totals = survey_common.packed_influence_totals
+    with monkeypatch.context() as m:
+        m.setattr(survey_common, "PACKED_MIN_CELLS", 0)
+        m.setattr(survey_common, "packed_influence_totals", spy)
+        packed = mean(design, ["y1", "y2", "y3"], by=by, na_rm=True)
+        st = score(design, TinySpec(), by=by)
+    assert ran and all(ran)  # the sparse totals were computed, not the dense fallback
+    assert all(not sparse.issparse(t.factor) for t in dense.covariance.terms)
+    if case == "raked within units, by unit":  # a PSU touches its own unit's estimates only
+        assert any(sparse.issparse(t.factor) for t in packed.covariance.terms)
+    np.testing.assert_array_equal(packed.estimate.to_numpy(), dense.estimate.to_numpy())
+    want = dense.cov.to_numpy()
+    if by == "group":  # domains sharing PSUs: non-zero covariance across domains
+        k = 3
+        assert np.abs(want[:k, k:]).max() > 1e-6 * np.abs(want).max()
+    _close(packed.cov.to_numpy(), want)
+    _close(np.asarray(packed.df, dtype=float), np.asarray(dense.df, dtype=float), 1e-10)
+    ref = score(design, TinySpec(), by=by)
+    _close(st.cov.to_numpy(), ref.cov.to_numpy())
+    _close(st.df_frame.to_numpy(), ref.df_frame.to_numpy(), 1e-10)
+
+
+def test_calibration_across_blocks_keeps_the_dense_totals():
+    """A margin that joins every unit (national sex totals) leaves one block: dense totals."""
+    from dgi_stats.survey._calibrated import calibration_blocks
+
+    design, _ = designs()["raked across units"]
+    assert calibration_blocks(design) is None

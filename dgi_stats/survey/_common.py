@@ -21,6 +21,7 @@ from scipy import sparse
 
 from dgi_stats._validation import did_you_mean, is_instance
 from dgi_stats.exceptions import DGIError
+from dgi_stats.survey._calibrated import calibration_blocks, packed_influence_totals
 from dgi_stats.survey.design import SurveyDesign
 from dgi_stats.survey.variance.replicate import replicate_structured
 from dgi_stats.survey.variance.structured import StructuredCovariance
@@ -49,6 +50,10 @@ __all__ = [
 
 #: Columns of influence values residualised at once for calibrated designs.
 CHUNK = 256
+#: Beyond this many PSU x estimate cells, a calibrated design whose calibration cells stay within
+#: blocks of rows (:mod:`dgi_stats.survey._calibrated`) gets sparse PSU totals; below it, the
+#: dense computation (every bundled survey).
+PACKED_MIN_CELLS = 2**22
 #: Up to this many group x estimate cells, domain totals are summed from the dense group totals.
 DENSE_SUM_CELLS = 2**22
 #: A subset of the rows: a boolean column name or one boolean per row.
@@ -261,7 +266,7 @@ def linearize(
         group, n_g, gw = design.psu, design.n_psu, w
     else:
         group, n_g, gw = spec.group, spec.factors.shape[0], spec.base
-    sparse_totals = spec is None and not design.calibration
+    sparse_totals = spec is None
     if sparse_totals:
         # Taylor: PSU x (domain, variable) totals as sparse matrices (a PSU holds few domains)
         sy, sx = pair_totals(group, n_g, codes, n_dom, gw, [yz, xz])
@@ -311,7 +316,7 @@ def linearize(
                 reps = ry / rx
         cov = replicate_structured(reps, theta, spec)
         return Linearization(theta, cov, reps, tx, nobs, sv)
-    if sparse_totals:
+    if not design.calibration:
         cov, zp, zs, present = _taylor_cov_sparse(
             design, yz, xz, maskf, codes, n_dom, theta, tx, kind, sy, sx
         )
@@ -419,7 +424,7 @@ def _taylor_cov_calibrated(
     theta: np.ndarray,
     tx: np.ndarray,
     kind: str,
-) -> tuple[StructuredCovariance, np.ndarray, np.ndarray | None, None]:
+) -> tuple[StructuredCovariance, Any, Any, None]:
     """Calibrated designs: row-level influence values, residualised in column chunks.
 
     The residuals of the calibration regression are non-zero in every PSU that holds an
@@ -432,6 +437,25 @@ def _taylor_cov_calibrated(
     denom = np.ones_like(tx) if kind == "total" else tx
     th = np.zeros_like(theta) if kind == "total" else theta
     big_k = n_dom * k
+    if design.n_psu * big_k > PACKED_MIN_CELLS:
+        blocks = calibration_blocks(design)
+        if blocks is not None:
+
+            def influence(rows: np.ndarray, j: int) -> np.ndarray:
+                at = codes[rows] * k + j
+                return np.asarray(w[rows] * (yz[rows, j] - th[at] * xz[rows, j]) / denom[at])
+
+            groups = [(design.psu, design.n_psu)]
+            if need_ssu:
+                assert design.ssu is not None
+                assert design.ssu_psu is not None
+                groups.append((design.ssu, len(design.ssu_psu)))
+            packed = packed_influence_totals(design, influence, k, codes, n_dom, blocks, groups)
+            if packed is not None:
+                zs_p = packed[1] if need_ssu else None
+                cov = taylor_covariance(design, packed[0], zs=zs_p, psu_present=None,
+                                        ssu_present=None)
+                return cov, packed[0], zs_p, None
     psu_mat = sparse.csr_matrix((np.ones(n), (design.psu, np.arange(n))), shape=(design.n_psu, n))
     ssu_mat = None
     if need_ssu:
