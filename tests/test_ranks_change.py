@@ -292,3 +292,55 @@ def test_size_simultaneous_all_units():
         r = rank_change_test(_year(y1), _year(y2), n_draws=4000, rng=rng)
         hits += int((r.places_gained_lower >= 1).any() or (r.places_gained_upper <= -1).any())
     assert hits / n_rep <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / n_rep)
+
+
+@pytest.mark.parametrize("method", ["monte-carlo", "bonferroni"])
+def test_all_units_large_family_path_gives_the_same_table(method, monkeypatch):
+    """The adjusted p-values of a large family (thousands of units) skip the pass over the tail
+    of pairs whose adjusted p-value is already 1; forced on 80 units it gives the same table as
+    the one-pass computation, number for number."""
+    from dgi_stats.ranks import _core
+
+    p = 80
+    rng = np.random.default_rng(11)
+    names = [f"C{i:03d}" for i in range(p)]
+    truth = np.sort(rng.normal(70.0, 3.0, p))
+
+    def year():
+        est = pd.Series(truth + rng.normal(0.0, 0.5, p), index=names)
+        return est, np.diag(np.full(p, 0.25)), 5.0
+
+    a, b = year(), year()
+    from dgi_stats.ranks import change as change_module
+
+    recorded: list[list[np.ndarray]] = [[], []]
+    real_adj = change_module.adjusted_pvalues
+
+    def run(i):
+        def rec(*args):
+            out = real_adj(*args)
+            recorded[i].extend(out)
+            return out
+
+        with monkeypatch.context() as m:
+            m.setattr(change_module, "adjusted_pvalues", rec)
+            return rank_change_test(a, b, method=method, n_draws=500, rng=3).table
+
+    want = run(0)
+    sizes = []
+    real = _core.MonteCarloMaxLaw.suffix_cdf
+
+    def spy(self, gs, ia, ib, tv, rest=None):
+        sizes.append(tv.size)
+        return real(self, gs, ia, ib, tv, rest=rest)
+
+    with monkeypatch.context() as m:
+        m.setattr(_core, "HEAD_PAIRS", 100)
+        m.setattr(_core.MonteCarloMaxLaw, "suffix_cdf", spy)
+        got = run(1)
+    for x, y in zip(recorded[0], recorded[1], strict=True):  # every adjusted p-value
+        np.testing.assert_array_equal(x, y)
+    pairs = p * (p - 1) * (2 if method == "monte-carlo" else 1)
+    assert sizes
+    assert max(sizes) <= pairs // 2, (sizes, pairs)  # only the head was passed over
+    pd.testing.assert_frame_equal(got, want)

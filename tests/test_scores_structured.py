@@ -267,7 +267,8 @@ def test_calibrated_totals_within_blocks_equal_dense(case, monkeypatch):
         m.setattr(survey_common, "packed_influence_totals", spy)
         packed = mean(design, ["y1", "y2", "y3"], by=by, na_rm=True)
         st = score(design, TinySpec(), by=by)
-    assert ran and all(ran)  # the sparse totals were computed, not the dense fallback
+    assert ran  # the sparse totals were computed, not the dense fallback
+    assert all(ran)
     assert all(not sparse.issparse(t.factor) for t in dense.covariance.terms)
     if case == "raked within units, by unit":  # a PSU touches its own unit's estimates only
         assert any(sparse.issparse(t.factor) for t in packed.covariance.terms)

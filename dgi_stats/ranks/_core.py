@@ -423,12 +423,14 @@ class MonteCarloMaxLaw:
         return out
 
     def suffix_cdf(
-        self, gs: np.ndarray, ia: np.ndarray, ib: np.ndarray, tv: FloatArray
+        self, gs: np.ndarray, ia: np.ndarray, ib: np.ndarray, tv: FloatArray,
+        rest: FloatArray | None = None,
     ) -> FloatArray:
         """Empirical P(max over pairs l.. ≤ tv[l]) for every l, pairs listed in stepdown order.
 
         One pass over the draws: the per-draw maxima of all the nested families are suffix maxima
-        of the pairs' statistics.
+        of the pairs' statistics. ``rest`` (one value per draw): the max over further pairs that
+        follow the listed ones (included in every suffix).
         """
         n = self.draws[0].shape[1]
         m = tv.size
@@ -447,6 +449,8 @@ class MonteCarloMaxLaw:
                     z, ia[sel], ib[sel], cs, inv[sel][:, None].astype(d.dtype), False, self._stud(g)
                 )
             suffix = np.maximum.accumulate(d[::-1], axis=0)[::-1]
+            if rest is not None:
+                np.maximum(suffix, rest[cs][None, :], out=suffix)
             counts += (suffix <= tv[:, None]).sum(axis=1)
         return counts / n
 
@@ -524,6 +528,45 @@ def _pairs_by_t(
     return gs[order], ia[order], ib[order], tv[order]
 
 
+#: Families with more pairs than this get the adjusted p-values of their tail without a pass over
+#: every pair and draw (:func:`_monte_carlo_raw`).
+HEAD_PAIRS = 200_000
+
+
+def _monte_carlo_raw(
+    law: MonteCarloMaxLaw, family: Sequence[BoolArray], gs: np.ndarray, ia: np.ndarray,
+    ib: np.ndarray, tv: FloatArray,
+) -> FloatArray:
+    """``F_{I_l}(t_(l))`` for every position l, or 0 where the adjusted p-value is already 1.
+
+    For a large family (thousands of units), the pairs after a cut ``L`` whose suffix max exceeds
+    ``t_(L)`` in every draw have adjusted p-value 1 (the running max of ``1 − F`` reaches 1 at
+    ``L``), and the suffix maxima of the pairs before ``L`` are their own suffix maxima combined
+    with the max over the pairs from ``L`` on (from the law's pruned maxima). Equal to the
+    one-pass computation (the maxima are the same numbers); used when the family has more than
+    :data:`HEAD_PAIRS` pairs and a cut is found.
+    """
+    m = tv.size
+    if m <= HEAD_PAIRS:
+        return law.suffix_cdf(gs, ia, ib, tv)
+    floor = float(np.min(law.maxima(family)))
+    for tau in (0.5 * floor, 0.25 * floor, 0.0):
+        cut = int(np.searchsorted(-tv, -tau, side="right"))  # first position with t <= tau
+        if cut >= m or cut > m // 2:  # no tail worth skipping
+            continue
+        rest_masks = [np.zeros_like(f) for f in family]
+        for g, mask in enumerate(rest_masks):
+            sel = np.flatnonzero(gs[cut:] == g) + cut
+            mask[ia[sel], ib[sel]] = True
+        rest = law.maxima(rest_masks)
+        if float(np.min(rest)) > float(tv[cut]):
+            raw = np.zeros(m)
+            if cut:
+                raw[:cut] = law.suffix_cdf(gs[:cut], ia[:cut], ib[:cut], tv[:cut], rest=rest)
+            return raw
+    return law.suffix_cdf(gs, ia, ib, tv)
+
+
 def adjusted_pvalues(
     t: Sequence[FloatArray], family: Sequence[BoolArray], law: MaxLaw
 ) -> list[FloatArray]:
@@ -535,7 +578,7 @@ def adjusted_pvalues(
     """
     gs, ia, ib, tv = _pairs_by_t(t, family)
     if isinstance(law, MonteCarloMaxLaw):
-        raw = law.suffix_cdf(gs, ia, ib, tv)
+        raw = _monte_carlo_raw(law, family, gs, ia, ib, tv)
     else:
         active = [f.copy() for f in family]
         raw = np.empty(tv.size)

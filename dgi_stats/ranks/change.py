@@ -355,6 +355,16 @@ def _needed_pvalue(adj: list[FloatArray], pairs: list[BoolArray], need: int) -> 
     return float(vals[need - 1])
 
 
+def _kth_smallest(vals: FloatArray, need: int) -> float:
+    """The ``need``-th smallest value (1 when there are fewer): :func:`_needed_pvalue` on a
+    vector already cut to the pairs of interest."""
+    if need <= 0:
+        return 0.0
+    if need > vals.size:
+        return 1.0
+    return float(np.partition(vals, need - 1)[need - 1])
+
+
 def _bonf_pvalue(a1: FloatArray, a2: FloatArray, need: int) -> float:
     """min over splits n1 + n2 = need of 2·max(p1(n1), p2(n2)) (p(0) = 0)."""
     s1 = np.concatenate([[0.0], np.sort(a1)])
@@ -512,11 +522,11 @@ def _all_units(
     la, ua = rank_bounds(rej[1], p, np.arange(p))
     pv, pvd = np.empty(p), np.empty(p)
     for j in range(p):
-        jj = np.array([j])
-        col = family_masks(p, jj, "lower")
-        row = family_masks(p, jj, "upper")
-        pv[j] = min(1.0, _needed_pvalue(adj, [col, row], p))
-        pvd[j] = min(1.0, _needed_pvalue(adj, [row, col], p))
+        # the pairs (k, j) of year 1 and (j, k) of year 2 (a rise), and the reverse (a fall)
+        up = np.concatenate([np.delete(adj[0][:, j], j), np.delete(adj[1][j, :], j)])
+        down = np.concatenate([np.delete(adj[0][j, :], j), np.delete(adj[1][:, j], j)])
+        pv[j] = min(1.0, _kth_smallest(up, p))
+        pvd[j] = min(1.0, _kth_smallest(down, p))
     return {
         "lower_before": lb, "upper_before": ub, "lower_after": la, "upper_after": ua,
         "places_gained_lower": lb - ua, "places_gained_upper": ub - la,
