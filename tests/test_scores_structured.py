@@ -290,3 +290,21 @@ def test_calibration_across_blocks_keeps_the_dense_totals():
 
     design, _ = designs()["raked across units"]
     assert calibration_blocks(design) is None
+
+
+def test_calibration_across_units_too_large_is_refused_with_its_size(monkeypatch):
+    """Margins that join the units at a scale whose dense calibrated factor would not fit: a
+    clear error with the size and what to do, not an attempt to allocate it."""
+    from dgi_stats.survey import _common as survey_common
+    from dgi_stats.survey.means import mean
+
+    design, by = designs()["raked across units"]
+    with monkeypatch.context() as m:
+        m.setattr(survey_common, "DENSE_LIMIT_BYTES", 1000)
+        with pytest.raises(DGIError, match=r"PSUs x .* estimates matrix .* GB.*Calibrate within"):
+            mean(design, ["y1", "y2", "y3"], by=by, na_rm=True)
+    design_in, by_in = _nested_designs()["raked within units, by unit"]
+    with monkeypatch.context() as m:  # within units: the sparse totals need no dense matrix
+        m.setattr(survey_common, "DENSE_LIMIT_BYTES", 1000)
+        m.setattr(survey_common, "PACKED_MIN_CELLS", 0)
+        assert mean(design_in, ["y1"], by=by_in).estimate.notna().all()

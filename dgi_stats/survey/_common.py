@@ -24,7 +24,7 @@ from dgi_stats.exceptions import DGIError
 from dgi_stats.survey._calibrated import calibration_blocks, packed_influence_totals
 from dgi_stats.survey.design import SurveyDesign
 from dgi_stats.survey.variance.replicate import replicate_structured
-from dgi_stats.survey.variance.structured import StructuredCovariance
+from dgi_stats.survey.variance.structured import DENSE_LIMIT_BYTES, StructuredCovariance
 from dgi_stats.survey.variance.taylor import taylor_covariance
 
 __all__ = [
@@ -456,6 +456,18 @@ def _taylor_cov_calibrated(
                 cov = taylor_covariance(design, packed[0], zs=zs_p, psu_present=None,
                                         ssu_present=None)
                 return cov, packed[0], zs_p, None
+    size = design.n_psu * big_k * 8
+    if size > DENSE_LIMIT_BYTES:
+        msg = (
+            f"The calibrated variance of {big_k:,} estimates needs a dense {design.n_psu:,} PSUs x "
+            f"{big_k:,} estimates matrix ({size / 2**30:,.1f} GB, more than the limit of "
+            f"{DENSE_LIMIT_BYTES / 2**30:g} GB): a calibration margin joins the domains (a cell "
+            "spans several of them), so every domain's residuals reach every PSU. Calibrate "
+            "within the domains (margins crossed with the unit, as the DGI rakes each district "
+            "to its own counts; those stay sparse), estimate fewer domains or variables at once, "
+            "or use replicate weights (design.replicate(...))."
+        )
+        raise DGIError(msg)
     psu_mat = sparse.csr_matrix((np.ones(n), (design.psu, np.arange(n))), shape=(design.n_psu, n))
     ssu_mat = None
     if need_ssu:
