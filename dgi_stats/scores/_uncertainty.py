@@ -253,43 +253,6 @@ def deviations(cov: StructuredCovariance, n: int, gen: np.random.Generator) -> n
     return cov.draws(n, gen)
 
 
-class LazyCov:
-    """``Scores.cov``: the dense covariance, formed from ``Scores.covariance`` on first access.
-
-    Wraps the dataclass slot of the field ``cov`` (None until formed), so that ``cov`` stays a
-    field (constructor argument, :func:`dataclasses.fields`) while a national-scale Scores never
-    forms its dense matrix unless asked; beyond the dense limit the request raises a DGIError
-    naming the size and what to use instead (:func:`check_scores_dense`).
-
-    Parameters
-    ----------
-    slot : member descriptor
-        The slot of the field.
-
-    Examples
-    --------
-    >>> LazyCov(None).slot is None
-    True
-    """
-
-    __slots__ = ("slot",)
-
-    def __init__(self, slot: Any) -> None:
-        self.slot = slot
-
-    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
-        if obj is None:
-            return self
-        value = self.slot.__get__(obj, objtype)
-        if value is None:
-            value = obj._dense_cov()
-            self.slot.__set__(obj, value)
-        return value
-
-    def __set__(self, obj: Any, value: pd.DataFrame | None) -> None:
-        self.slot.__set__(obj, value)
-
-
 def check_fields(
     scores: Any, cov: pd.DataFrame | None, covariance: StructuredCovariance | None
 ) -> StructuredCovariance:

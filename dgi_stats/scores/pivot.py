@@ -26,7 +26,6 @@ from dgi_stats.scores._common import (
 )
 from dgi_stats.scores._uncertainty import (
     DENSE_DRAW_MAX,
-    LazyCov,
     check_fields,
     check_scores_dense,
     deviations,
@@ -37,7 +36,7 @@ from dgi_stats.scores._uncertainty import (
     t_deviations,
 )
 from dgi_stats.survey.variance.replicate import replicate_deviations
-from dgi_stats.survey.variance.structured import StructuredCovariance
+from dgi_stats.survey.variance.structured import LazyCov, StructuredCovariance
 
 __all__ = ["Scores", "satterthwaite_df"]
 

@@ -17,7 +17,7 @@ from scipy import stats
 from dgi_stats._results import CI_COLUMNS, Result, Summary, frame_repr
 from dgi_stats._validation import check_choice, check_probability
 from dgi_stats.exceptions import DGIError
-from dgi_stats.survey.variance.structured import StructuredCovariance, check_dense_size
+from dgi_stats.survey.variance.structured import LazyCov, StructuredCovariance, check_dense_size
 
 __all__ = ["PropCI", "SurveyEstimate", "TTestResult"]
 
@@ -91,7 +91,7 @@ class SurveyEstimate(Result):
 
     estimate: pd.Series
     std_error: pd.Series
-    cov: pd.DataFrame  # formed lazily from ``covariance`` (see _LazyCov below)
+    cov: pd.DataFrame  # formed lazily from ``covariance`` (see LazyCov)
     df: pd.Series
     method: str
     statistic: str
@@ -371,37 +371,8 @@ class SurveyEstimate(Result):
         return self.to_frame()._repr_html_()  # type: ignore[operator]
 
 
-class _LazyCov:
-    """``SurveyEstimate.cov``: the dense covariance, formed from ``covariance`` on first access.
-
-    Wraps the dataclass slot of the field ``cov`` (None until formed), so that ``cov`` stays a
-    field (constructor argument, :func:`dataclasses.fields`, :func:`dataclasses.replace`) while a
-    national-scale estimate never forms its dense matrix unless asked; asking beyond
-    :data:`~dgi_stats.survey.variance.structured.DENSE_LIMIT_BYTES` raises a DGIError saying what
-    to use instead (:attr:`SurveyEstimate.std_error`, :meth:`SurveyEstimate.cov_of`,
-    :attr:`SurveyEstimate.covariance`).
-    """
-
-    __slots__ = ("slot",)
-
-    def __init__(self, slot: Any) -> None:
-        self.slot = slot
-
-    def __get__(self, obj: SurveyEstimate | None, objtype: type | None = None) -> Any:
-        if obj is None:
-            return self
-        value = self.slot.__get__(obj, objtype)
-        if value is None:
-            value = obj._dense_cov()
-            self.slot.__set__(obj, value)
-        return value
-
-    def __set__(self, obj: SurveyEstimate, value: pd.DataFrame | None) -> None:
-        self.slot.__set__(obj, value)
-
-
 _COV_SLOT = SurveyEstimate.__dict__["cov"]
-setattr(SurveyEstimate, "cov", _LazyCov(_COV_SLOT))  # noqa: B010 (replaces the slot descriptor)
+setattr(SurveyEstimate, "cov", LazyCov(_COV_SLOT))  # noqa: B010 (replaces the slot descriptor)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 from scipy import sparse
@@ -28,6 +28,7 @@ from dgi_stats.exceptions import DGIError
 __all__ = [
     "DENSE_LIMIT_BYTES",
     "FactorTerm",
+    "LazyCov",
     "StructuredCovariance",
     "check_dense_size",
     "crossprod",
@@ -469,3 +470,41 @@ def check_dense_size(n: int, what: str = "covariance") -> None:
             "estimates, or the structured form .covariance (select, linear_map, draws) instead."
         )
         raise DGIError(msg)
+
+
+class LazyCov:
+    """The ``cov`` field of an estimate object, formed from its ``covariance`` on first access.
+
+    Used by ``SurveyEstimate.cov`` and ``Scores.cov``: the owner's ``_dense_cov()`` forms it.
+    Wraps the dataclass slot of the field ``cov`` (None until formed), so that ``cov`` stays a
+    field (constructor argument, :func:`dataclasses.fields`) while a national-scale object never
+    forms its dense matrix unless asked; beyond the dense limit the request raises a DGIError
+    naming the size and what to use instead.
+
+    Parameters
+    ----------
+    slot : member descriptor
+        The slot of the field.
+
+    Examples
+    --------
+    >>> LazyCov(None).slot is None
+    True
+    """
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, objtype)
+        if value is None:
+            value = obj._dense_cov()
+            self.slot.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self.slot.__set__(obj, value)
